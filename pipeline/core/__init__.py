@@ -1,0 +1,1 @@
+"""Core: normalise, align, correct and check the records of one fiscal year."""
