@@ -1,0 +1,424 @@
+"""Assign each source cell of a project row to one of the list's 20 logical columns.
+
+The extraction dropped empty cells, merged some and moved a few, so a cell's tab position says little. The
+aligner instead scores every way of laying a row's cells out over the columns and keeps the best one.
+
+The algorithm, for one row:
+
+1. **Hard rules.** The first cell is the project number and the second the project name. A status cell
+   (``■計画以上・計画どおり □課題あり``, also when garbled) can only be a CHECK status; a category cell
+   (``重点事業 (A)``) only the 事業区分; a text after the category only the committee's comment; the 所管課 column
+   takes only a cell that reads like department names. A status cell identical to the status just before it
+   may be a duplicate left by the extraction (the list then has three status cells for two columns).
+2. **Order.** Cells keep their source order across the columns, with one freedom: the extraction often reads
+   both CHECK status boxes before their texts, so CHECK may come as status, text, status, text or as
+   status, status, text, text.
+3. **Content and context scores** for each layout that satisfies 1 and 2:
+   * the narrative columns (課題, 目的, 効果) prefer to be filled;
+   * ``同左`` ("same as left") only occurs in 成果指標 columns, and the cell just before it is that year's
+     行動目標;
+   * a cell with the language of indicators (numbers with counters, 数・率・目標) fits a 成果指標 column, a cell
+     without it fits one less well;
+   * a cell written in the past tense fits a results column (成果指標結果, 実績) and not a plan column
+     (行動目標, 成果指標, 来期取組, next year's PLAN/DO);
+   * **the mirror**: next year's PLAN/DO usually repeats or updates this year's, so two similar cells score
+     when they sit in corresponding columns (行動目標↔行動目標, 成果指標↔成果指標, 年度事業内容↔年度事業内容), and
+     a little when they sit in columns that often repeat within a year (行動目標↔年度事業内容).
+4. **Confidence.** For every cell the aligner also knows the best score it could reach with that cell in
+   another column. When that is within ``AMBIGUITY_MARGIN`` of the best, the cell is flagged for review
+   with its alternatives. A cell whose content contradicts its column (a past-tense result in a plan column,
+   which happens when the extraction moved a cell) is flagged too. Nothing is moved against the source
+   order automatically: that is what the reviewed corrections file is for.
+
+The search is exhaustive over the layouts the hard rules allow, which for a row of this list is at most a
+few thousand, so the result does not depend on a search heuristic.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.core.cell_types import (
+    Status,
+    has_indicator_cue,
+    has_plan_cue,
+    has_result_cue,
+    is_same_as_left,
+    looks_like_category,
+    looks_like_departments,
+    looks_like_status,
+    parse_status,
+    similarity,
+)
+from pipeline.core.flags import Flag, Severity
+from pipeline.core.normalise import nfkc, normalise_text
+from pipeline.ingest.extracted_text import Cell, SourceRow
+
+ID = "ID"
+NAME = "事業名"
+DEPARTMENTS = "所管課"
+ISSUES = "現状の課題"
+PURPOSE = "事業目的・内容"
+EFFECTS = "事業実施による効果"
+PLAN_GOAL = "PLAN_行動目標"
+PLAN_INDICATOR = "PLAN_成果指標"
+DO_WORK = "DO_年度事業内容"
+DO_RESULT = "DO_成果指標結果"
+H1_STATUS = "CHECK_上半期_状況"
+H1_TEXT = "CHECK_上半期_実績"
+FY_STATUS = "CHECK_年次_状況"
+FY_TEXT = "CHECK_年次_実績"
+ACT = "ACT_来期取組"
+NEXT_GOAL = "翌年度PLAN_行動目標"
+NEXT_INDICATOR = "翌年度PLAN_成果指標"
+NEXT_WORK = "翌年度DO_年度事業内容"
+CATEGORY = "事業区分"
+COMMENT = "ICT戦略調整委員会からの意見等"
+
+COLUMNS = (
+    ID,
+    NAME,
+    DEPARTMENTS,
+    ISSUES,
+    PURPOSE,
+    EFFECTS,
+    PLAN_GOAL,
+    PLAN_INDICATOR,
+    DO_WORK,
+    DO_RESULT,
+    H1_STATUS,
+    H1_TEXT,
+    FY_STATUS,
+    FY_TEXT,
+    ACT,
+    NEXT_GOAL,
+    NEXT_INDICATOR,
+    NEXT_WORK,
+    CATEGORY,
+    COMMENT,
+)
+"""The 20 logical columns of the list, in the order the PDF prints them."""
+
+DUPLICATE = "(重複した状況セル)"
+UNPLACED = "(未配置)"
+
+_ORDERS = (COLUMNS, (*COLUMNS[:11], FY_STATUS, H1_TEXT, *COLUMNS[13:]))
+STATUS_COLUMNS = frozenset({H1_STATUS, FY_STATUS})
+TEXT_COLUMNS = tuple(c for c in COLUMNS if c not in STATUS_COLUMNS | {ID, CATEGORY})
+NARRATIVE = frozenset({PURPOSE, EFFECTS})
+INDICATORS = frozenset({PLAN_INDICATOR, NEXT_INDICATOR})
+RESULTS = frozenset({DO_RESULT, H1_TEXT, FY_TEXT})
+PLANS = frozenset({PLAN_GOAL, PLAN_INDICATOR, ACT, NEXT_GOAL, NEXT_INDICATOR, NEXT_WORK})
+GOAL_OF = {PLAN_INDICATOR: PLAN_GOAL, NEXT_INDICATOR: NEXT_GOAL}
+MIRROR_ACROSS_YEARS = frozenset({(PLAN_GOAL, NEXT_GOAL), (PLAN_INDICATOR, NEXT_INDICATOR), (DO_WORK, NEXT_WORK)})
+MIRROR_WITHIN_YEAR = frozenset({(PLAN_GOAL, DO_WORK), (NEXT_GOAL, NEXT_WORK)})
+STATUS_TEXT = {H1_STATUS: H1_TEXT, FY_STATUS: FY_TEXT}
+
+WEIGHTS = {
+    "issues_filled": 2.0,
+    "narrative_filled": 1.0,
+    "same_as_left_in_indicator": 3.0,
+    "same_as_left_elsewhere": -3.0,
+    "same_as_left_after_goal": 2.0,
+    "indicator_cue_in_indicator": 1.0,
+    "no_indicator_cue_in_indicator": -0.5,
+    "result_cue_in_results": 0.5,
+    "no_result_cue_in_results": -0.5,
+    "result_cue_in_plans": -1.5,
+    "plan_cue_in_results": -1.0,
+    "mirror_across_years": 3.0,
+    "mirror_within_year": 1.0,
+    "text_under_checked_status": 0.5,
+    "text_under_blank_status": -1.5,
+    "check_block_in_order": 3.0,
+    "duplicate_status": -3.0,
+    "unplaced": -20.0,
+}
+MIRROR_MIN_SIMILARITY = 0.4
+AMBIGUITY_MARGIN = 1.0
+
+
+@dataclass(frozen=True)
+class Placement:
+    cell: Cell
+    column: str
+    alternatives: tuple[str, ...] = ()
+    """Other columns whose best layout scores within AMBIGUITY_MARGIN of the chosen one."""
+
+
+@dataclass(frozen=True)
+class AlignedRow:
+    project: int
+    row: SourceRow
+    placements: tuple[Placement, ...]
+    flags: tuple[Flag, ...]
+
+    def cells_in(self, column: str) -> tuple[Cell, ...]:
+        return tuple(p.cell for p in self.placements if p.column == column)
+
+
+def _preview(text: str, width: int = 30) -> str:
+    flat = " ".join(normalise_text(text).split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _allowed_columns(cells: tuple[Cell, ...], pins: Mapping[str, str]) -> list[tuple[str, ...]]:
+    allowed: list[tuple[str, ...]] = []
+    seen_category = False
+    pinned_columns = set(pins.values())
+    for i, cell in enumerate(cells):
+        if cell.ref in pins:
+            allowed.append((pins[cell.ref],))
+            continue
+        if i == 0:
+            allowed.append((ID,))
+        elif looks_like_status(cell.text):
+            duplicate = (
+                looks_like_status(cells[i - 1].text) and nfkc(cells[i - 1].text).split() == nfkc(cell.text).split()
+            )
+            allowed.append((H1_STATUS, FY_STATUS) + ((DUPLICATE,) if duplicate else ()))
+        elif looks_like_category(cell.text):
+            allowed.append((CATEGORY,))
+            seen_category = True
+        elif seen_category:
+            allowed.append((COMMENT,))
+        elif i == 1:
+            allowed.append((NAME,))
+        elif i == 2 and looks_like_departments(cell.text):
+            allowed.append((DEPARTMENTS,))
+        else:
+            allowed.append(tuple(c for c in TEXT_COLUMNS if c not in (NAME, DEPARTMENTS, COMMENT)))
+    return [a if len(a) == 1 else tuple(c for c in a if c not in pinned_columns) for a in allowed]
+
+
+class _Scorer:
+    def __init__(self, cells: tuple[Cell, ...]):
+        texts = [normalise_text(c.text) for c in cells]
+        self.cells = cells
+        self.same_as_left = [is_same_as_left(t) for t in texts]
+        self.indicator = [has_indicator_cue(t) for t in texts]
+        self.result = [has_result_cue(t) for t in texts]
+        self.plan = [has_plan_cue(t) for t in texts]
+        self.status = [parse_status(t) if looks_like_status(t) else None for t in texts]
+        n = len(cells)
+        self.similar = [[0.0] * n for _ in range(n)]
+        plain = [not looks_like_status(t) and not looks_like_category(t) for t in texts]
+        for i in range(3, n):
+            for j in range(i + 1, n):
+                if plain[i] and plain[j]:
+                    s = similarity(texts[i], texts[j])
+                    if s >= MIRROR_MIN_SIMILARITY:
+                        self.similar[i][j] = s
+
+    def unary(self, i: int, column: str) -> float:
+        w = WEIGHTS
+        if column == DUPLICATE:
+            return w["duplicate_status"]
+        if column == UNPLACED:
+            return w["unplaced"]
+        score = 0.0
+        if column == ISSUES:
+            score += w["issues_filled"]
+        elif column in NARRATIVE:
+            score += w["narrative_filled"]
+        if self.same_as_left[i]:
+            score += w["same_as_left_in_indicator"] if column in INDICATORS else w["same_as_left_elsewhere"]
+        if column in INDICATORS:
+            score += w["indicator_cue_in_indicator"] if self.indicator[i] else w["no_indicator_cue_in_indicator"]
+        if column in RESULTS:
+            score += w["result_cue_in_results"] if self.result[i] else w["no_result_cue_in_results"]
+        elif column in PLANS and self.result[i]:
+            score += w["result_cue_in_plans"]
+        if self.plan[i] and column in RESULTS:
+            score += w["plan_cue_in_results"]
+        return score
+
+    def pair(self, i: int, ci: str, j: int, cj: str) -> float:
+        """Score of cell i in column ci together with a later cell j in column cj."""
+        w = WEIGHTS
+        score = 0.0
+        if j == i + 1 and self.same_as_left[j] and GOAL_OF.get(cj) == ci:
+            score += w["same_as_left_after_goal"]
+        s = self.similar[i][j]
+        if s:
+            if (ci, cj) in MIRROR_ACROSS_YEARS:
+                score += w["mirror_across_years"] * s
+            elif (ci, cj) in MIRROR_WITHIN_YEAR:
+                score += w["mirror_within_year"] * s
+        if self.status[i] is not None and STATUS_TEXT.get(ci) == cj:
+            blank = self.status[i] is Status.BLANK
+            score += w["text_under_blank_status"] if blank else w["text_under_checked_status"]
+        return score
+
+    def layout_bonus(self, layout: list[str]) -> float:
+        """The CHECK block printed in full in the list's own order (status, text, status, text)."""
+        check = [c for c in layout if c in (H1_STATUS, H1_TEXT, FY_STATUS, FY_TEXT)]
+        return WEIGHTS["check_block_in_order"] if check == [H1_STATUS, H1_TEXT, FY_STATUS, FY_TEXT] else 0.0
+
+
+class _Search:
+    """Exhaustive search over monotone layouts.
+
+    Keeps the best layout, its score and, per cell and column, the best score reachable with that cell in
+    that column (the max-marginals used for confidence). Pinned cells (placed by a reviewed correction) keep
+    their column and are exempt from the order. At most ``unplaced_budget`` text cells may be left unplaced;
+    the caller raises the budget only when no layout places every cell.
+    """
+
+    def __init__(self, allowed: list[tuple[str, ...]], scorer: _Scorer, pinned: list[bool], unplaced_budget: int):
+        self.allowed, self.scorer, self.pinned, self.budget = allowed, scorer, pinned, unplaced_budget
+        self.n = len(allowed)
+        self.best_score, self.best_layout = -math.inf, None
+        self.marginals = [dict.fromkeys((*a, UNPLACED), -math.inf) for a in allowed]
+        self.unary = [{c: scorer.unary(i, c) for c in (*a, UNPLACED)} for i, a in enumerate(allowed)]
+        self.may_stay_unplaced = [a[0] not in (ID, NAME) and not p for a, p in zip(allowed, pinned, strict=True)]
+        self.layout: list[str] = []
+
+    def run(self) -> _Search:
+        for order in _ORDERS:
+            self.position = {c: k for k, c in enumerate(order)}
+            self.can_finish = cache(self._can_finish)
+            if self.can_finish(0, 0, self.budget):
+                self._extend(0, 0, self.budget, 0.0)
+        return self
+
+    def _options(self, i: int, pos: int, budget: int):
+        for c in self.allowed[i]:
+            if c == DUPLICATE or self.pinned[i]:
+                yield c, pos, budget
+            elif self.position[c] >= pos:
+                yield c, self.position[c] + 1, budget
+        if budget and self.may_stay_unplaced[i]:
+            yield UNPLACED, pos, budget - 1
+
+    def _can_finish(self, i: int, pos: int, budget: int) -> bool:
+        return i == self.n or any(self.can_finish(i + 1, p, b) for _, p, b in self._options(i, pos, budget))
+
+    def _extend(self, i: int, pos: int, budget: int, score: float) -> None:
+        layout = self.layout
+        if i == self.n:
+            score += self.scorer.layout_bonus(layout)
+            if score > self.best_score:
+                self.best_score, self.best_layout = score, tuple(layout)
+            for k, c in enumerate(layout):
+                if score > self.marginals[k][c]:
+                    self.marginals[k][c] = score
+            return
+        for c, next_pos, next_budget in self._options(i, pos, budget):
+            if not self.can_finish(i + 1, next_pos, next_budget):
+                continue
+            gained = self.unary[i][c] + sum(self.scorer.pair(k, layout[k], i, c) for k in range(i))
+            layout.append(c)
+            self._extend(i + 1, next_pos, next_budget, score + gained)
+            layout.pop()
+
+
+def align_row(row: SourceRow, project: int, pins: Mapping[str, str] | None = None) -> AlignedRow:
+    """Lay one project's cells out over the 20 columns, with flags where the layout is uncertain.
+
+    ``pins`` maps a cell reference to the column a reviewed correction puts it in; the other cells are then
+    laid out around it, so one correction of a displaced cell also settles its neighbours.
+    """
+    pins = dict(pins or {})
+    cells = row.cells
+    allowed = _allowed_columns(cells, pins)
+    pinned = [c.ref in pins for c in cells]
+    scorer = _Scorer(cells)
+    search = _Search(allowed, scorer, pinned, 0).run()
+    budget = 0
+    while search.best_layout is None:
+        # No layout fits every cell (more cells than columns can take in order): leave as few cells unplaced
+        # as possible rather than force them anywhere; conservation then blocks publication until a
+        # reviewed correction places them.
+        budget += 1
+        if budget > len(cells):
+            raise ValueError(f"no layout for project {project}: conflicting pins {pins}")
+        search = _Search(allowed, scorer, pinned, budget).run()
+    layout, score, marginals = search.best_layout, search.best_score, search.marginals
+
+    placements = []
+    for i, (cell, column) in enumerate(zip(cells, layout, strict=True)):
+        alternatives = tuple(
+            c
+            for c, s in sorted(
+                marginals[i].items(), key=lambda kv: (-kv[1], COLUMNS.index(kv[0]) if kv[0] in COLUMNS else 99)
+            )
+            if c != column and c not in (DUPLICATE, UNPLACED) and s > -math.inf and score - s < AMBIGUITY_MARGIN
+        )
+        placements.append(Placement(cell, column, alternatives))
+    flags = _alignment_flags(project, placements, scorer, pinned)
+    return AlignedRow(project, row, tuple(placements), tuple(flags))
+
+
+def _alignment_flags(project: int, placements: list[Placement], scorer: _Scorer, pinned: list[bool]) -> list[Flag]:
+    flags: list[Flag] = []
+    for i, p in enumerate(placements):
+        if pinned[i]:
+            continue  # placed by a reviewed correction
+        text = _preview(p.cell.text)
+        if p.column == UNPLACED:
+            flags.append(
+                Flag(
+                    project,
+                    UNPLACED,
+                    (p.cell.ref,),
+                    "unplaced_cell",
+                    Severity.REVIEW,
+                    f"セル「{text}」を入れられる列がありません（セルが多すぎます）。",
+                    "どの項目にも入れていません。このままでは公開できません。",
+                    "訂正ファイルに cell（セル位置）と field（入れる項目）を書いて、"
+                    "このセルの入る項目を指定してください。",
+                )
+            )
+        elif p.column == DUPLICATE:
+            flags.append(
+                Flag(
+                    project,
+                    H1_STATUS,
+                    (placements[i - 1].cell.ref, p.cell.ref),
+                    "duplicate_status",
+                    Severity.INFO,
+                    f"同じ内容の状況セル「{text}」が続けて2回あり、状況セルが列より1つ多くなっています。",
+                    "2つ目を抽出時の重複とみなし、公開データには含めていません（値は同じです）。",
+                    "対応は不要です。",
+                )
+            )
+        elif p.alternatives:
+            options = "・".join(f"「{c}」" for c in p.alternatives)
+            flags.append(
+                Flag(
+                    project,
+                    p.column,
+                    (p.cell.ref,),
+                    "ambiguous_column",
+                    Severity.REVIEW,
+                    f"セル「{text}」が「{p.column}」の列か、{options}の列か、内容と並びからは判別できません。",
+                    f"「{p.column}」に入れました。",
+                    "原本のPDFで列を確かめ、訂正ファイルに cell（セル位置）と正しい field（項目）を書いてください。"
+                    "いまの列が正しいときも、同じように書けば確認済みになります。",
+                )
+            )
+        conflict = ""
+        after_status = i > 0 and placements[i - 1].column in STATUS_COLUMNS | {DUPLICATE}
+        if p.column in PLANS and scorer.result[i]:
+            conflict = f"実績のような過去形の文ですが、並び順では計画の列「{p.column}」に当たります"
+        elif p.column in RESULTS and scorer.plan[i] and not after_status:
+            conflict = f"予定や方針のような文ですが、並び順では実績の列「{p.column}」に当たります"
+        if conflict:
+            flags.append(
+                Flag(
+                    project,
+                    p.column,
+                    (p.cell.ref,),
+                    "content_conflicts_with_column",
+                    Severity.REVIEW,
+                    f"セル「{text}」は{conflict}。抽出時にセルの位置がずれた可能性があり、"
+                    "その場合は前後のセルの列もずれています。",
+                    f"並び順のまま「{p.column}」に入れました。",
+                    "原本のPDFで確かめ、訂正ファイルに cell（セル位置）と正しい field（項目）を書いてください。",
+                )
+            )
+    return flags

@@ -1,0 +1,205 @@
+from conftest import make_source
+
+from pipeline.core import align as col
+from pipeline.core.align import align_row
+from pipeline.ingest.extracted_text import parse_extracted_text
+
+ON = "■計画以上・計画どおり □課題あり"
+BLANK = "○計画以上・計画どおり □課題あり"
+
+
+def row_of(*cells: str):
+    return parse_extracted_text(make_source("\t".join(cells)), "t.txt").rows[0]
+
+
+def columns(aligned):
+    return [p.column for p in aligned.placements]
+
+
+def flagged(aligned):
+    return {ref for f in aligned.flags for ref in f.cells}
+
+
+def test_full_row_in_the_lists_order():
+    cells = [
+        "1",
+        "事業",
+        "DX推進課",
+        "課題",
+        "目的",
+        "効果",
+        "目標A",
+        "件数10件以上",
+        "活動A",
+        "20件を達成した。",
+        ON,
+        "上半期に実施した。",
+        ON,
+        "年間で実施した。",
+        "次の取組",
+        "目標B",
+        "件数12件以上",
+        "活動B",
+        "重点事業 (A)",
+        "委員会の意見",
+    ]
+    aligned = align_row(row_of(*cells), 1)
+    assert columns(aligned) == list(col.COLUMNS)
+    assert not aligned.flags
+
+
+def test_same_as_left_marks_the_indicator_and_its_goal():
+    aligned = align_row(
+        row_of(
+            "2",
+            "事業",
+            "国際課",
+            "課題",
+            "目的",
+            "環境整備を拡充する。",
+            "同左：6 種類増加",
+            "活動",
+            ON,
+            "上半期",
+            ON,
+            "年次",
+            "重点事業 (A)",
+        ),
+        2,
+    )
+    got = dict(zip([p.cell.text for p in aligned.placements], columns(aligned), strict=True))
+    assert got["同左：6 種類増加"] == col.PLAN_INDICATOR
+    assert got["環境整備を拡充する。"] == col.PLAN_GOAL
+
+
+def test_mirror_between_years_places_this_years_plan():
+    aligned = align_row(
+        row_of(
+            "3",
+            "事業",
+            "DX推進課",
+            "課題",
+            "目的",
+            "効果",
+            "次期ネットワークへの移行作業",
+            "現ネットワークから次期ネットワークへの移行作業",
+            ON,
+            "実施した。",
+            ON,
+            "実施した。",
+            "取り組む。",
+            "次期ネットワークへの移行作業 運用開始",
+            "費用の削減",
+            "現ネットワークから次期ネットワークへの移行作業、運用開始",
+            "重点事業 (A)",
+        ),
+        3,
+    )
+    got = columns(aligned)
+    assert got[6:8] == [col.PLAN_GOAL, col.DO_WORK]
+    assert got[13:16] == [col.NEXT_GOAL, col.NEXT_INDICATOR, col.NEXT_WORK]
+
+
+def test_one_text_after_two_checked_statuses_is_flagged():
+    aligned = align_row(
+        row_of("4", "事業", "DX推進課", "課題", "目的", "効果", ON, ON, "説明会を実施した。", "重点事業 (A)"), 4
+    )
+    text = aligned.placements[8]
+    assert text.column in (col.H1_TEXT, col.FY_TEXT)
+    assert set(text.alternatives) & {col.H1_TEXT, col.FY_TEXT}
+    assert text.cell.ref in flagged(aligned)
+
+
+def test_text_after_blank_first_status_is_the_annual_result():
+    aligned = align_row(
+        row_of("5", "事業", "DX推進課", "課題", "目的", "効果", BLANK, ON, "実証実験を開始した。", "探索型事業(C)"), 5
+    )
+    assert aligned.placements[8].column == col.FY_TEXT
+    assert aligned.placements[8].cell.ref not in flagged(aligned)
+
+
+def test_three_identical_statuses_drop_one_as_duplicate():
+    aligned = align_row(
+        row_of("6", "事業", "DX推進課", "課題", "目的", "効果", ON, ON, "上半期", ON, "年次", "重点事業 (A)"), 6
+    )
+    assert columns(aligned)[6:11] == [col.H1_STATUS, col.DUPLICATE, col.H1_TEXT, col.FY_STATUS, col.FY_TEXT]
+    assert [f.kind for f in aligned.flags] == ["duplicate_status"]
+
+
+def test_comment_after_category_is_never_a_category():
+    aligned = align_row(
+        row_of(
+            "7",
+            "事業",
+            "DX推進課",
+            "課題",
+            ON,
+            ON,
+            "重点事業 (A)",
+            "事業区分B(深化型)には違和感があるため、重点事業(A)に留める",
+        ),
+        7,
+    )
+    assert columns(aligned)[-2:] == [col.CATEGORY, col.COMMENT]
+
+
+def test_past_tense_in_a_plan_column_is_flagged():
+    aligned = align_row(
+        row_of(
+            "8",
+            "事業",
+            "DX推進課",
+            "課題",
+            "目的",
+            "効果",
+            "目標",
+            BLANK,
+            ON,
+            "上半期の実績",
+            "取組を行う。",
+            "データベースの構築",
+            "予算化を行った。検討を行った。",
+            "5種類増加",
+            "構築",
+            "重点事業 (A)",
+        ),
+        8,
+    )
+    assert any(f.kind == "content_conflicts_with_column" for f in aligned.flags)
+
+
+def test_a_pin_moves_a_cell_and_the_others_follow():
+    cells = (
+        "9",
+        "事業",
+        "DX推進課",
+        "課題",
+        "目的",
+        "効果",
+        "目標",
+        BLANK,
+        ON,
+        "上半期の実績",
+        "取組を行う。",
+        "データベースの構築",
+        "予算化を行った。検討を行った。",
+        "5種類増加",
+        "構築",
+        "重点事業 (A)",
+    )
+    row = row_of(*cells)
+    pinned = row.cells[12].ref
+    aligned = align_row(row, 9, {pinned: col.FY_TEXT})
+    got = dict(zip([p.cell.text for p in aligned.placements], columns(aligned), strict=True))
+    assert got["予算化を行った。検討を行った。"] == col.FY_TEXT
+    assert got["取組を行う。"] == col.ACT
+    assert got["データベースの構築"] == col.NEXT_GOAL
+    assert pinned not in flagged(aligned)
+
+
+def test_too_many_cells_stay_unplaced_and_are_flagged():
+    texts = [f"文{i}" for i in range(12)]
+    aligned = align_row(row_of("10", "事業", "DX推進課", *texts, ON, ON, "重点事業 (A)"), 10)
+    unplaced = [p for p in aligned.placements if p.column == col.UNPLACED]
+    assert unplaced
+    assert {f.kind for f in aligned.flags} >= {"unplaced_cell"}
