@@ -1,0 +1,280 @@
+"""The reviewed corrections of a fiscal year: raw/<FY>/corrections.yaml.
+
+Each entry names the project, the field, the text the field holds now (``original``), the new ``value`` and
+the ``reason`` a reviewer can check against the source. Two kinds:
+
+* a **value correction** replaces the text of a field (an OCR slip, a garbled status). With
+  ``value`` equal to ``original`` it confirms a flagged value without changing it;
+* a **placement correction** also names a source ``cell`` (its reference in the review report, e.g.
+  ``p2:L21:c16``): that cell belongs in ``field``. The aligner then lays the project's other cells out
+  around it, so one entry also settles the cells the displaced one pushed aside. ``original`` is what the
+  automatic alignment put in ``field``; ``value`` is the cell's text.
+
+An entry whose ``original`` (or cell text) no longer matches is stale: the run stops and says which entry,
+because the source or the alignment changed since it was reviewed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
+
+from pipeline.core import align as col
+from pipeline.core.align import AlignedRow
+from pipeline.core.cell_types import Status, parse_category
+from pipeline.core.normalise import normalise_text, split_departments
+from pipeline.core.records import CATEGORY_CODE, EDITED, FieldValue, ProjectRecord, category_code, value_of_cells
+from pipeline.errors import CorrectionError
+
+CORRECTABLE_FIELDS = tuple(c for c in col.COLUMNS if c != col.ID)
+_CELL_REF = re.compile(r"p\d+:L\d+:c\d+")
+
+
+@dataclass(frozen=True)
+class Correction:
+    number: int
+    project: int
+    field: str
+    original: str
+    value: str
+    reason: str
+    cell: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"訂正{self.number}"
+
+    @property
+    def is_placement(self) -> bool:
+        return bool(self.cell)
+
+
+def _error(file: str, number: int | None, ja: str, en: str, **where) -> CorrectionError:
+    prefix_ja = f"訂正ファイルの{number}番目の項目: " if number else "訂正ファイル: "
+    prefix_en = f"Correction #{number}: " if number else "Corrections file: "
+    return CorrectionError(prefix_ja + ja, prefix_en + en, file=file, **where)
+
+
+def load_corrections(path: Path) -> list[Correction]:
+    """Read and check the structure of a corrections file; a missing file means no corrections."""
+    if not path.exists():
+        return []
+    file = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise CorrectionError(
+            f"訂正ファイルをYAMLとして読めません（{getattr(exc, 'problem', exc)}）。字下げや引用符を確認してください。",
+            f"The corrections file is not valid YAML ({getattr(exc, 'problem', exc)}).",
+            file=file,
+            line=mark.line + 1 if mark else None,
+        ) from None
+    entries = data.get("corrections") if isinstance(data, dict) else None
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise _error(file, None, "corrections: の下は項目のリストにしてください。", "corrections must be a list.")
+    corrections = []
+    seen: dict[tuple[int, str], int] = {}
+    for number, entry in enumerate(entries, start=1):
+        corrections.append(_parse_entry(entry, number, file))
+        key = (corrections[-1].project, corrections[-1].field)
+        if key in seen:
+            raise _error(
+                file,
+                number,
+                f"事業No.{key[0]}の項目「{key[1]}」の訂正は{seen[key]}番目にもあります。1つにまとめてください。",
+                f"project {key[0]} field {key[1]} is already corrected by entry #{seen[key]}.",
+            )
+        seen[key] = number
+    return corrections
+
+
+def _parse_entry(entry: object, number: int, file: str) -> Correction:
+    if not isinstance(entry, dict):
+        raise _error(
+            file, number, "project, field, original, value, reason を持つ項目にしてください。", "not a mapping."
+        )
+    missing = [k for k in ("project", "field", "original", "value", "reason") if k not in entry]
+    if missing:
+        raise _error(file, number, f"{', '.join(missing)} がありません。", f"missing {', '.join(missing)}.")
+    unknown = sorted(set(entry) - {"project", "field", "original", "value", "reason", "cell"})
+    if unknown:
+        raise _error(file, number, f"知らないキー {', '.join(unknown)} があります。", f"unknown keys {unknown}.")
+    project, field = entry["project"], entry["field"]
+    if not isinstance(project, int) or isinstance(project, bool):
+        raise _error(
+            file, number, f"project は事業番号（整数）にしてください（{project!r}）。", "project must be an integer."
+        )
+    if field not in CORRECTABLE_FIELDS:
+        raise _error(
+            file,
+            number,
+            f"項目「{field}」は訂正できる項目ではありません（{'、'.join(CORRECTABLE_FIELDS)}）。",
+            f"field {field!r} cannot be corrected.",
+            project=project,
+        )
+    reason = entry["reason"]
+    if not isinstance(reason, str) or not reason.strip():
+        raise _error(
+            file,
+            number,
+            "reason（訂正の理由）を書いてください。原本で確かめられる根拠が必要です。",
+            "reason must say why, checkable against the source.",
+            project=project,
+            field=field,
+        )
+    cell = entry.get("cell") or ""
+    if cell and not _CELL_REF.fullmatch(str(cell)):
+        raise _error(
+            file,
+            number,
+            f"cell は確認レポートのセル位置（例: p2:L21:c16）にしてください（{cell!r}）。",
+            "cell must be a cell reference such as p2:L21:c16.",
+            project=project,
+            field=field,
+        )
+    original = "" if entry["original"] is None else str(entry["original"])
+    value = "" if entry["value"] is None else str(entry["value"])
+    return Correction(number, project, field, original, value, " ".join(reason.split()), str(cell))
+
+
+def same_value(field: str, a: str, b: str) -> bool:
+    if field == col.DEPARTMENTS:
+        return split_departments(a.replace(";", " ")) == split_departments(b.replace(";", " "))
+    return normalise_text(a) == normalise_text(b)
+
+
+def _shorten(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _stale(c: Correction, file: str, expected: str, actual: str, what: str) -> CorrectionError:
+    return _error(
+        file,
+        c.number,
+        f"古くなっています。{what}は「{_shorten(expected)}」のはずですが、現在は「{_shorten(actual)}」です。"
+        "原本か列の割り当てが変わったため、この訂正を見直してください。",
+        f"stale: expected {what} {_shorten(expected)!r}, found {_shorten(actual)!r}. Review this correction.",
+        project=c.project,
+        field=c.field,
+    )
+
+
+def placement_pins(
+    corrections: list[Correction], automatic: dict[int, AlignedRow], file: str
+) -> dict[int, dict[str, str]]:
+    """Check each placement correction against the automatic alignment and return the cells to pin."""
+    pins: dict[int, dict[str, str]] = {}
+    for c in corrections:
+        if not c.is_placement:
+            continue
+        row = _aligned(automatic, c, file)
+        cell = next((x for x in row.row.cells if x.ref == c.cell), None)
+        if cell is None:
+            raise _error(
+                file,
+                c.number,
+                f"セル {c.cell} は事業No.{c.project}の行にありません。",
+                f"cell {c.cell} is not in project {c.project}'s row.",
+                project=c.project,
+                field=c.field,
+            )
+        if not same_value(c.field, cell.text, c.value):
+            raise _stale(c, file, c.value, normalise_text(cell.text), f"セル {c.cell} の内容")
+        before = str(value_of_cells(c.field, row.cells_in(c.field)))
+        if not same_value(c.field, before, c.original):
+            raise _stale(c, file, c.original, before, "自動割り当てでのこの項目の値")
+        pins.setdefault(c.project, {})[c.cell] = c.field
+    return pins
+
+
+def _aligned(automatic: dict[int, AlignedRow], c: Correction, file: str) -> AlignedRow:
+    if c.project not in automatic:
+        raise _error(
+            file,
+            c.number,
+            f"事業No.{c.project}は事業一覧にありません。",
+            f"project {c.project} is not in the list.",
+            project=c.project,
+            field=c.field,
+        )
+    return automatic[c.project]
+
+
+def apply_value_corrections(
+    records: dict[int, ProjectRecord], corrections: list[Correction], file: str
+) -> dict[int, ProjectRecord]:
+    """Apply value corrections (and confirmations) to the records; a stale entry stops the run."""
+    out = dict(records)
+    for c in corrections:
+        if c.is_placement:
+            continue
+        if c.project not in out:
+            raise _error(
+                file,
+                c.number,
+                f"事業No.{c.project}は事業一覧にありません。",
+                f"project {c.project} is not in the list.",
+                project=c.project,
+                field=c.field,
+            )
+        record = out[c.project]
+        current = record.fields[c.field]
+        if not same_value(c.field, str(current.value), c.original):
+            raise _stale(c, file, c.original, str(current.value), "この項目の現在の値")
+        fields = dict(record.fields)
+        new_value = _corrected_value(c, file)
+        fields[c.field] = FieldValue(new_value, current.cells, EDITED, c.id)
+        if c.field == col.CATEGORY:
+            fields[CATEGORY_CODE] = replace(fields[CATEGORY_CODE], value=category_code(str(new_value)))
+        out[c.project] = replace(record, fields=fields)
+    return out
+
+
+def _corrected_value(c: Correction, file: str) -> str:
+    if c.field == col.DEPARTMENTS:
+        return ";".join(split_departments(c.value.replace(";", " ")))
+    if c.field in col.STATUS_COLUMNS:
+        if c.value not in {s.value for s in Status}:
+            raise _error(
+                file,
+                c.number,
+                f"状況は {'・'.join(s.value for s in Status)} のどれかにしてください（{c.value!r}）。",
+                "status must be one of the four labels.",
+                project=c.project,
+                field=c.field,
+            )
+        return c.value
+    if c.field == col.CATEGORY:
+        parsed = parse_category(c.value)
+        if parsed is None:
+            raise _error(
+                file,
+                c.number,
+                f"事業区分は「重点事業 (A)」のように書いてください（{c.value!r}）。",
+                "category must read like 重点事業 (A).",
+                project=c.project,
+                field=c.field,
+            )
+        return parsed[1]
+    return normalise_text(c.value)
+
+
+def resolve_flags(record: ProjectRecord, corrections: list[Correction]) -> ProjectRecord:
+    """Mark the record's flags that a reviewed correction settled."""
+    mine = [c for c in corrections if c.project == record.project]
+    pinned = {c.cell: c for c in mine if c.is_placement}
+    by_field = {c.field: c for c in mine if not c.is_placement}
+    flags = []
+    for flag in record.flags:
+        settled = by_field.get(flag.field)
+        if settled is None and flag.cells and all(ref in pinned for ref in flag.cells):
+            settled = pinned[flag.cells[0]]
+        flags.append(replace(flag, resolved_by=settled.id) if settled else flag)
+    return replace(record, flags=flags)

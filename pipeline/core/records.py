@@ -1,0 +1,179 @@
+"""Turn aligned rows into project records: one published value per field, each with the cells it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from pipeline.core import align as col
+from pipeline.core.align import AlignedRow
+from pipeline.core.cell_types import CATEGORIES, Status, parse_category, parse_status
+from pipeline.core.flags import Flag, Severity
+from pipeline.core.normalise import nfkc, normalise_text, split_departments
+from pipeline.ingest.extracted_text import Cell
+
+CITY_CODE = "141500"
+CITY_NAME = "相模原市"
+
+ALIGNED = "自動配置"
+PLACED = "訂正（配置）"
+EDITED = "訂正（値）"
+CONSTANT = "固定値"
+DERIVED = "派生"
+
+CATEGORY_CODE = "事業区分コード"
+NEEDS_REVIEW = "要確認"
+REVIEW_NOTES = "確認事項"
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """A published value and its provenance: the source cells and how the value got into this field."""
+
+    value: str | int | bool
+    cells: tuple[str, ...] = ()
+    how: str = ALIGNED
+    correction: str = ""
+
+
+@dataclass
+class ProjectRecord:
+    fiscal_year: int
+    project: int
+    fields: dict[str, FieldValue]
+    flags: list[Flag] = field(default_factory=list)
+
+    def text(self, name: str) -> str:
+        return str(self.fields[name].value)
+
+    @property
+    def open_flags(self) -> list[Flag]:
+        return [f for f in self.flags if f.open]
+
+
+def value_of_cells(column: str, cells: tuple[Cell, ...]) -> str | int:
+    """The published value of a column from its source cells (the rule the conservation check re-applies)."""
+    if column == col.ID:
+        return int(nfkc(cells[0].text).strip())
+    if column == col.DEPARTMENTS:
+        return ";".join(name for c in cells for name in split_departments(c.text))
+    if column in col.STATUS_COLUMNS:
+        return parse_status(cells[0].text).value if cells else Status.BLANK.value
+    if column == col.CATEGORY:
+        parsed = parse_category(cells[0].text) if cells else None
+        return parsed[1] if parsed else ""
+    return "\n".join(normalise_text(c.text) for c in cells)
+
+
+def category_code(name: str) -> str:
+    return next((code for code, n in CATEGORIES.items() if n == name), "")
+
+
+def build_record(aligned: AlignedRow, fiscal_year: int, pinned: frozenset[str] = frozenset()) -> ProjectRecord:
+    """One project's record from its aligned row; flags what the source leaves uncertain."""
+    project = aligned.project
+    fields: dict[str, FieldValue] = {
+        "全国地方公共団体コード": FieldValue(CITY_CODE, how=CONSTANT),
+        "地方公共団体名": FieldValue(CITY_NAME, how=CONSTANT),
+        "年度": FieldValue(fiscal_year, how=CONSTANT),
+    }
+    flags = list(aligned.flags)
+    for column in col.COLUMNS:
+        cells = aligned.cells_in(column)
+        how = PLACED if any(c.ref in pinned for c in cells) else ALIGNED
+        fields[column] = FieldValue(value_of_cells(column, cells), tuple(c.ref for c in cells), how)
+    fields[CATEGORY_CODE] = FieldValue(category_code(str(fields[col.CATEGORY].value)), how=DERIVED)
+    flags += _status_flags(aligned, fields)
+    flags += _category_flags(aligned)
+    return ProjectRecord(fiscal_year, project, fields, flags)
+
+
+def _status_flags(aligned: AlignedRow, fields: dict[str, FieldValue]) -> list[Flag]:
+    flags = []
+    project = aligned.project
+    for status_column, text_column in col.STATUS_TEXT.items():
+        cells = aligned.cells_in(status_column)
+        refs = tuple(c.ref for c in cells)
+        status = fields[status_column].value
+        if not cells:
+            flags.append(
+                Flag(
+                    project,
+                    status_column,
+                    (),
+                    "status_missing",
+                    Severity.REVIEW,
+                    f"「{status_column}」のチェック欄（■□）が見つかりません。",
+                    "「未記入」としました。",
+                    "原本のPDFで確認し、訂正ファイルで正しい状況を書いてください。",
+                )
+            )
+        elif status == Status.UNREADABLE:
+            flags.append(
+                Flag(
+                    project,
+                    status_column,
+                    refs,
+                    "status_unreadable",
+                    Severity.REVIEW,
+                    f"チェック欄「{' '.join(nfkc(cells[0].text).split())}」のどちらに■があるか読み取れません。",
+                    "「判読不能」としました。",
+                    "原本のPDFで確認し、訂正ファイルで「計画以上・計画どおり」か「課題あり」を書いてください。",
+                )
+            )
+        elif status == Status.BLANK and fields[text_column].value:
+            flags.append(
+                Flag(
+                    project,
+                    status_column,
+                    refs,
+                    "status_blank_with_text",
+                    Severity.REVIEW,
+                    f"「{status_column}」はどちらにも■がありませんが、「{text_column}」には記述があります。"
+                    "記入漏れか、■の読み取り漏れの可能性があります。",
+                    "原本のとおり「未記入」としました。",
+                    "原本のPDFで■を確認し、あれば訂正ファイルで正しい状況を書いてください。",
+                )
+            )
+    return flags
+
+
+def _category_flags(aligned: AlignedRow) -> list[Flag]:
+    cells = aligned.cells_in(col.CATEGORY)
+    project = aligned.project
+    if not cells:
+        return [
+            Flag(
+                project,
+                col.CATEGORY,
+                (),
+                "category_missing",
+                Severity.REVIEW,
+                "事業区分（重点事業 (A) など）のセルが見つかりません。行が途中で切れている可能性があります。",
+                "空欄のままにしました。事業区分は必須のため、このままでは公開できません。",
+                "原本のPDFで確認し、訂正ファイルで事業区分を書いてください。",
+            )
+        ]
+    if parse_category(cells[0].text) is None:
+        text = " ".join(nfkc(cells[0].text).split())
+        return [
+            Flag(
+                project,
+                col.CATEGORY,
+                (cells[0].ref,),
+                "category_unknown",
+                Severity.REVIEW,
+                f"事業区分「{text}」は 重点事業 (A)・深化型事業 (B)・探索型事業 (C) のどれでもありません。",
+                "空欄のままにしました。事業区分は必須のため、このままでは公開できません。",
+                "原本のPDFで確認し、訂正ファイルで正しい事業区分を書いてください。",
+            )
+        ]
+    return []
+
+
+def with_review_fields(record: ProjectRecord) -> ProjectRecord:
+    """Set 要確認 and 確認事項 from the flags that are still open."""
+    open_flags = record.open_flags
+    fields = dict(record.fields)
+    fields[NEEDS_REVIEW] = FieldValue(bool(open_flags), how=DERIVED)
+    fields[REVIEW_NOTES] = FieldValue("\n".join(f"【{f.field}】{f.issue}" for f in open_flags), how=DERIVED)
+    return replace(record, fields=fields)
