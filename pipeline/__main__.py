@@ -1,0 +1,119 @@
+"""Command line for operators and scripts.
+
+    python -m pipeline publish [--year 2022] [--raw DIR] [--out DIR]
+
+publishes every fiscal year in raw/ (or the one given) into published/ (or DIR), printing each stage and its
+duration. On any problem it prints what went wrong, where, and what to do, in Japanese and English, exits
+with status 1 and leaves the previous release as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+
+
+def _configure_dagster_home() -> None:
+    """Use the project's own Dagster instance (.dagster/, configured by dagster.yaml) unless one is set."""
+    from pipeline.definitions import PROJECT_ROOT
+
+    if "DAGSTER_HOME" not in os.environ:
+        os.environ["DAGSTER_HOME"] = str(PROJECT_ROOT / ".dagster")
+    home = Path(os.environ["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    config, wanted = home / "dagster.yaml", (PROJECT_ROOT / "dagster.yaml").read_bytes()
+    if not config.exists() or config.read_bytes() != wanted:
+        config.write_bytes(wanted)
+
+
+def _failures(result) -> list[str]:
+    messages = []
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.event_specific_data.error
+            while error.cause is not None and error.cls_name not in _OUR_ERRORS:
+                error = error.cause
+            text = error.message.split(": ", 1)[-1].strip() if error.cls_name in _OUR_ERRORS else error.to_string()
+            messages.append(text)
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if not evaluation.passed:
+                name = evaluation.asset_check_key.name
+                messages.append(f"チェック「{name}」に不合格 / check {name} failed:\n{evaluation.description or ''}")
+    return messages
+
+
+_OUR_ERRORS = {"PipelineError", "SourceFormatError", "CorrectionError", "ValidationFailed"}
+
+
+def publish(years: list[int] | None, raw_dir: Path, out_dir: Path) -> int:
+    _configure_dagster_home()
+    import dagster as dg
+
+    from pipeline.definitions import PUBLISH_JOB, build_definitions
+    from pipeline.progress import stage_progress
+    from pipeline.raw import fiscal_years
+
+    available = fiscal_years(raw_dir)
+    if not available:
+        raise PipelineError(
+            f"{raw_dir} に年度のフォルダ（例: {raw_dir}/2022）がありません。",
+            f"No fiscal-year folders (e.g. {raw_dir}/2022) in {raw_dir}.",
+        )
+    selected = years or available
+    missing = [y for y in selected if y not in available]
+    if missing:
+        raise PipelineError(
+            f"{raw_dir} に {', '.join(map(str, missing))} 年度のフォルダがありません"
+            f"（あるのは {', '.join(map(str, available))}）。",
+            f"No folder for {missing} in {raw_dir} (found {available}).",
+        )
+    defs = build_definitions(raw_dir, out_dir, loggers={"progress": stage_progress})
+    job = defs.resolve_job_def(PUBLISH_JOB)
+    instance = dg.DagsterInstance.get()
+    failed = False
+    for year in selected:
+        print(f"== {year}年度（令和{year - 2018}年度）: {raw_dir / str(year)} → {out_dir / 'data' / str(year)}")
+        began = time.perf_counter()
+        result = job.execute_in_process(
+            partition_key=str(year), instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
+        )
+        if result.success:
+            print(f"   公開しました / published ({time.perf_counter() - began:.1f} s)")
+        else:
+            failed = True
+            print(
+                f"   公開していません。前回の公開データはそのままです / nothing published for {year}:", file=sys.stderr
+            )
+            for message in _failures(result):
+                print("   " + message.replace("\n", "\n   "), file=sys.stderr)
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from pipeline.definitions import default_paths
+
+    raw_default, out_default = default_paths()
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("publish", help="publish fiscal years from raw/ into published/")
+    p.add_argument("--year", type=int, action="append", help="fiscal year (西暦), e.g. 2022; repeatable")
+    p.add_argument("--raw", type=Path, default=raw_default, help=f"raw folder (default {raw_default})")
+    p.add_argument("--out", type=Path, default=out_default, help=f"output folder (default {out_default})")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "publish":
+            return publish(args.year, args.raw, args.out)
+    except PipelineError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

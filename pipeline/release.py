@@ -1,0 +1,85 @@
+"""Release: a year's files are assembled aside and replace the published ones in a single step.
+
+Until the swap, published/ is untouched, so a run that fails anywhere before it (bad input, failed check,
+crash) leaves the previous release exactly as it was. On Linux the swap is one ``renameat2`` call with
+``RENAME_EXCHANGE``; elsewhere it is two renames, and an interrupted swap is repaired at the next run.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from pathlib import Path
+
+STAGING = ".staging"
+PREVIOUS_SUFFIX = ".previous"
+
+
+def data_dir(out_dir: Path, fiscal_year: int) -> Path:
+    """Where a year's published data lives: published/data/<FY>/."""
+    return out_dir / "data" / str(fiscal_year)
+
+
+def staging_dir(out_dir: Path, name: str) -> Path:
+    return out_dir / STAGING / name
+
+
+def fresh_staging(out_dir: Path, name: str) -> Path:
+    """An empty staging folder (leftovers of a failed run are discarded)."""
+    path = staging_dir(out_dir, name)
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> dict[str, int]:
+    """Write each file and return its size in bytes."""
+    for name, content in sorted(files.items()):
+        (folder / name).write_bytes(content)
+    return {name: len(content) for name, content in sorted(files.items())}
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2). False when the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def repair_interrupted_swap(target: Path) -> None:
+    """If a two-step swap was interrupted after moving the old release aside, put it back."""
+    previous = target.with_name(target.name + PREVIOUS_SUFFIX)
+    if previous.exists():
+        if target.exists():
+            shutil.rmtree(previous)
+        else:
+            previous.rename(target)
+
+
+def swap_in(staged: Path, target: Path) -> None:
+    """Replace ``target`` with ``staged`` in one step; afterwards ``staged`` no longer exists."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    repair_interrupted_swap(target)
+    if not target.exists():
+        staged.rename(target)
+        return
+    if _exchange(staged, target):
+        shutil.rmtree(staged)  # now holds the previous release
+        return
+    previous = target.with_name(target.name + PREVIOUS_SUFFIX)
+    target.rename(previous)
+    staged.rename(target)
+    shutil.rmtree(previous)
