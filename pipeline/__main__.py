@@ -36,6 +36,8 @@ def _failures(result) -> list[str]:
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             error = event.event_specific_data.error
+            if error.cls_name == "DagsterAssetCheckFailedError":
+                continue  # the failed check's own evaluation, reported below, says why
             while error.cause is not None and error.cls_name not in _OUR_ERRORS:
                 error = error.cause
             text = error.message.split(": ", 1)[-1].strip() if error.cls_name in _OUR_ERRORS else error.to_string()

@@ -132,6 +132,23 @@ def test_a_failed_run_leaves_the_last_good_release(tmp_path, breakage, message):
     assert snapshot(out / "data") == before
 
 
+def test_a_failed_check_blocks_the_release(tmp_path):
+    """A row cut before its category passes ingest but fails the schema check: nothing is published."""
+    raw = copy_raw(FIXTURES / "raw_small", tmp_path)
+    out = tmp_path / "published"
+    assert cli("publish", "--raw", str(raw), "--out", str(out), home=tmp_path / "home").returncode == 0
+    before = snapshot(out / "data")
+    source = (raw / "2022" / "list.txt").read_bytes().decode("utf-8")
+    cut = source.replace("\t重点事業 (A)", "", 1)
+    rewrite_source(raw, 2022, cut.encode("utf-8"))
+    run = cli("publish", "--raw", str(raw), "--out", str(out), home=tmp_path / "home")
+    assert run.returncode == 1
+    assert "projects_schema" in run.stderr and "事業No.1 項目「事業区分」" in run.stderr
+    assert "published_release" not in run.stdout
+    assert "Traceback" not in run.stderr
+    assert snapshot(out / "data") == before
+
+
 def test_unknown_year_is_explained(tmp_path):
     run = cli("publish", "--year", "2031", "--out", str(tmp_path), home=tmp_path / "home")
     assert run.returncode == 1
