@@ -57,7 +57,7 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path) -> int:
     _configure_dagster_home()
     import dagster as dg
 
-    from pipeline.definitions import PUBLISH_JOB, build_definitions
+    from pipeline.definitions import CATALOG_JOB, PUBLISH_JOB, build_definitions
     from pipeline.progress import stage_progress
     from pipeline.raw import fiscal_years
 
@@ -92,6 +92,15 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path) -> int:
             print(
                 f"   公開していません。前回の公開データはそのままです / nothing published for {year}:", file=sys.stderr
             )
+            for message in _failures(result):
+                print("   " + message.replace("\n", "\n   "), file=sys.stderr)
+    if (out_dir / "data").is_dir():
+        print("== 目録 / catalog: " + str(out_dir / "data" / "catalog.jsonld"))
+        result = defs.resolve_job_def(CATALOG_JOB).execute_in_process(
+            instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
+        )
+        if not result.success:
+            failed = True
             for message in _failures(result):
                 print("   " + message.replace("\n", "\n   "), file=sys.stderr)
     return 1 if failed else 0

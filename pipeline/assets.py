@@ -10,15 +10,26 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.core.conservation import check_conservation
-from pipeline.core.corrections import load_corrections
+from pipeline.core.corrections import load_corrections, review_date
 from pipeline.core.year import CoreYear, build_core_year
 from pipeline.errors import PipelineError, ValidationFailed
 from pipeline.ingest.extracted_text import SourceTable, parse_extracted_text
+from pipeline.out.catalog import build_catalog, published_years
+from pipeline.out.dictionary import data_dictionary
+from pipeline.out.package import (
+    datapackage,
+    datapackage_bytes,
+    dictionary_file_name,
+    frictionless_errors,
+    release_dates,
+    review_file_name,
+    validate_package,
+)
 from pipeline.out.review import review_report
-from pipeline.out.tables import csv_bytes, projects_frame
+from pipeline.out.tables import csv_bytes, json_bytes, projects_frame, year_frames
 from pipeline.raw import RawYear, fiscal_years, read_raw_year
-from pipeline.release import data_dir, fresh_staging, swap_in, write_files
-from pipeline.schema import table, validate_table
+from pipeline.release import data_dir, fresh_staging, replace_file, swap_in, write_files
+from pipeline.schema import per_year_tables, table, validate_table
 
 
 class ProjectPaths(dg.ConfigurableResource):
@@ -34,10 +45,6 @@ class ProjectPaths(dg.ConfigurableResource):
     @property
     def out(self) -> Path:
         return Path(self.out_dir)
-
-
-def review_file_name(fiscal_year: int) -> str:
-    return f"141500_ict_review_{fiscal_year}.md"
 
 
 def year_partitions(raw_dir: Path) -> dg.StaticPartitionsDefinition:
@@ -137,21 +144,53 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
         except ValidationFailed as exc:
             yield dg.AssetCheckResult(check_name="projects_schema", passed=False, description=exc.ja)
 
-    @dg.asset(partitions_def=partitions, group_name="out")
-    def release_files(
-        context: dg.AssetExecutionContext, paths: ProjectPaths, core_projects: CoreYear
-    ) -> dg.Output[str]:
-        """The year's release assembled in a staging folder (published/.staging/): the projects table as
-        CSV and the review report. Nothing under published/data/ changes at this step."""
+    @dg.asset(
+        partitions_def=partitions,
+        group_name="out",
+        check_specs=[
+            dg.AssetCheckSpec(
+                "frictionless",
+                asset="release_files",
+                blocking=True,
+                description="frictionless validate of the staged datapackage.json: every CSV and JSON file "
+                "against its Table Schema, hashes, sizes, row counts, primary and foreign keys.",
+            )
+        ],
+    )
+    def release_files(paths: ProjectPaths, raw_list: RawYear, core_projects: CoreYear):
+        """The year's release assembled in a staging folder (published/.staging/): every table as CSV and
+        JSON, datapackage.json, the data dictionary and the review report. published/data/ is untouched."""
         fy = core_projects.fiscal_year
-        frame = validate_table("projects", projects_frame(core_projects.records))
-        files = {
-            f"{table('projects').file_stem(fy)}.csv": csv_bytes(frame),
-            review_file_name(fy): review_report(core_projects).encode("utf-8"),
-        }
+        frames = {key: validate_table(key, frame) for key, frame in year_frames(core_projects).items()}
+        files: dict[str, bytes] = {}
+        for spec in per_year_tables():
+            frame = frames[spec.key]
+            files[f"{spec.file_stem(fy)}.csv"] = csv_bytes(frame)
+            files[f"{spec.file_stem(fy)}.json"] = json_bytes(frame, spec)
+        dates = release_dates(raw_list.provenance, review_date(raw_list.corrections))
+        package = datapackage(fy, files, frames, raw_list.provenance, dates)
+        files["datapackage.json"] = datapackage_bytes(package)
+        files[dictionary_file_name(fy)] = data_dictionary(fy).encode("utf-8")
+        files[review_file_name(fy)] = review_report(core_projects).encode("utf-8")
         staging = fresh_staging(paths.out, f"data-{fy}")
         sizes = write_files(staging, files)
-        return dg.Output(str(staging), metadata={name: dg.MetadataValue.int(size) for name, size in sizes.items()})
+        yield dg.Output(
+            str(staging),
+            metadata={
+                "folder": str(staging),
+                "files": dg.MetadataValue.md(
+                    "| file | bytes |\n|---|---:|\n" + "\n".join(f"| {n} | {b:,} |" for n, b in sizes.items())
+                ),
+                "total_bytes": sum(sizes.values()),
+            },
+        )
+        report = validate_package(staging / "datapackage.json")
+        yield dg.AssetCheckResult(
+            check_name="frictionless",
+            passed=report.valid,
+            description="valid" if report.valid else "\n".join(frictionless_errors(report)[:50]),
+            metadata={"resources": len(package["resources"]), "errors": len(frictionless_errors(report))},
+        )
 
     @dg.asset(partitions_def=partitions, group_name="release")
     def published_release(paths: ProjectPaths, core_projects: CoreYear, release_files: str) -> dg.Output[str]:
@@ -162,3 +201,37 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
         return dg.Output(str(target), metadata={"path": str(target), "files": ", ".join(files)})
 
     return [raw_list, source_cells, core_projects, release_files, published_release]
+
+
+@dg.asset(
+    group_name="release",
+    deps=["published_release"],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "open_data_list_schema",
+            asset="release_catalog",
+            description="The オープンデータ一覧 matches its pandera model from schemas/.",
+        )
+    ],
+)
+def release_catalog(paths: ProjectPaths):
+    """The catalog of every published fiscal year, rebuilt from the releases actually in published/data/:
+    catalog.jsonld (DCAT) and 141500_open_data_list.csv (自治体標準オープンデータセット「オープンデータ一覧」)."""
+    data_root = paths.out / "data"
+    jsonld, frame = build_catalog(data_root)
+    validated = True
+    try:
+        validate_table("open_data_list", frame)
+    except ValidationFailed as exc:
+        validated, problem = False, exc.ja
+    files = {"catalog.jsonld": jsonld, f"{table('open_data_list').file_stem()}.csv": csv_bytes(frame)}
+    if validated:
+        for name, data in files.items():
+            replace_file(data_root / name, data)
+    yield dg.Output(
+        str(data_root / "catalog.jsonld"),
+        metadata={"years": ", ".join(map(str, published_years(data_root))), "files_listed": len(frame)},
+    )
+    yield dg.AssetCheckResult(
+        check_name="open_data_list_schema", passed=validated, description="valid" if validated else problem
+    )

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.assets import ProjectPaths, build_assets, year_partitions
+from pipeline.assets import ProjectPaths, build_assets, release_catalog, year_partitions
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PUBLISH_JOB = "publish"
+CATALOG_JOB = "publish_catalog"
 
 
 def default_paths() -> tuple[Path, Path]:
@@ -25,16 +26,22 @@ def default_paths() -> tuple[Path, Path]:
 
 def build_definitions(raw_dir: Path, out_dir: Path, loggers: dict | None = None) -> dg.Definitions:
     partitions = year_partitions(raw_dir)
-    assets = build_assets(partitions)
+    year_assets = build_assets(partitions)
     return dg.Definitions(
-        assets=assets,
+        assets=[*year_assets, release_catalog],
         jobs=[
             dg.define_asset_job(
                 PUBLISH_JOB,
-                selection=dg.AssetSelection.all(),
+                selection=dg.AssetSelection.assets(*year_assets),
                 description="One fiscal year from raw/ to published/: ingest, align, check, release.",
                 executor_def=dg.in_process_executor,
-            )
+            ),
+            dg.define_asset_job(
+                CATALOG_JOB,
+                selection=dg.AssetSelection.assets(release_catalog),
+                description="The cross-year catalog of every published year (DCAT and オープンデータ一覧).",
+                executor_def=dg.in_process_executor,
+            ),
         ],
         resources={"paths": ProjectPaths(raw_dir=str(raw_dir.resolve()), out_dir=str(out_dir.resolve()))},
         loggers=loggers,

@@ -20,7 +20,7 @@ PROVENANCE_FILE = "provenance.yaml"
 CORRECTIONS_FILE = "corrections.yaml"
 SOURCE_SUFFIXES = (".txt",)
 _YEAR_DIR = re.compile(r"(20\d\d)")
-REQUIRED_PROVENANCE = ("file", "sha256", "title", "publisher", "description", "obtained")
+REQUIRED_PROVENANCE = ("file", "sha256", "title", "publisher", "description", "obtained", "received", "terms")
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,12 @@ def read_raw_year(raw_dir: Path, fiscal_year: int) -> RawYear:
         raise SourceFormatError(
             f"出所の記録は「{provenance['file']}」のものですが、フォルダの原本は「{source.name}」です。",
             f"The sidecar describes {provenance['file']!r} but the source is {source.name!r}.",
+            file=str(sidecar),
+        )
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(provenance["received"])):
+        raise SourceFormatError(
+            f"出所の記録の received（受領日）は YYYY-MM-DD で書いてください（{provenance['received']!r}）。",
+            f"received must be a date YYYY-MM-DD (found {provenance['received']!r}).",
             file=str(sidecar),
         )
     actual = sha256(data)

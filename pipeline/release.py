@@ -83,3 +83,11 @@ def swap_in(staged: Path, target: Path) -> None:
     target.rename(previous)
     staged.rename(target)
     shutil.rmtree(previous)
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write a file so that readers see either the old or the new content, never a partial one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.new")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)

@@ -6,7 +6,8 @@ models (validation), the Frictionless Table Schemas (datapackage.json) and the d
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from pipeline.errors import ValidationFailed
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 LIST_DELIMITER = ";"
+TYPES = ("string", "integer", "boolean", "list", "date")
+TYPE_LABELS = {"string": "文字列", "integer": "整数", "boolean": "真偽値", "list": "リスト", "date": "日付"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,25 @@ class FieldSpec:
     def required(self) -> bool:
         return bool(self.constraints.get("required"))
 
+    def to_frictionless(self) -> dict:
+        out = {"name": self.name, "title": self.title, "description": self.description, "type": self.type}
+        if self.type == "list":
+            out.update(delimiter=LIST_DELIMITER, itemType="string")
+        if self.type == "boolean":
+            out.update(trueValues=["true"], falseValues=["false"])
+        if self.constraints:
+            out["constraints"] = dict(self.constraints)
+        if self.example is not None:
+            out["example"] = self.example
+        return out
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    table: str
+    reference: tuple[str, ...]
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -42,19 +64,58 @@ class TableSpec:
     description: str
     fields: tuple[FieldSpec, ...]
     primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    per_year: bool = True
 
     @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
-    def file_stem(self, fiscal_year: int) -> str:
+    def file_stem(self, fiscal_year: int | None = None) -> str:
         return self.file.format(fy=fiscal_year)
+
+    def frictionless_schema(self, fiscal_year: int | None = None) -> dict:
+        schema: dict = {"fields": [f.to_frictionless() for f in self.fields], "missingValues": [""]}
+        schema["primaryKey"] = list(self.primary_key)
+        if self.foreign_keys:
+            schema["foreignKeys"] = [
+                {
+                    "fields": list(fk.fields),
+                    "reference": {
+                        "resource": load_tables()[fk.table].file_stem(fiscal_year),
+                        "fields": list(fk.reference),
+                    },
+                }
+                for fk in self.foreign_keys
+            ]
+        return schema
+
+
+def join_lines(text: str) -> str:
+    """Join a YAML block of Japanese prose: no space at line breaks, except between two Latin words."""
+    out = ""
+    for line in (part.strip() for part in text.splitlines()):
+        if out and line and out[-1].isascii() and out[-1].isalnum() and line[0].isascii() and line[0].isalnum():
+            out += " "
+        out += line
+    return out
+
+
+def _field_with_overrides(fields: dict[str, FieldSpec], entry: str | dict) -> FieldSpec:
+    if isinstance(entry, str):
+        return fields[entry]
+    overrides = {k: v for k, v in entry.items() if k != "name"}
+    return replace(fields[entry["name"]], **overrides)
 
 
 @cache
 def load_fields() -> dict[str, FieldSpec]:
     raw = yaml.safe_load((SCHEMAS_DIR / "fields.yaml").read_text(encoding="utf-8"))
-    return {name: FieldSpec(name=name, **spec) for name, spec in raw.items()}
+    fields = {name: FieldSpec(name=name, **spec) for name, spec in raw.items()}
+    for spec in fields.values():
+        if spec.type not in TYPES:
+            raise ValueError(f"schemas/fields.yaml: {spec.name} has unknown type {spec.type!r}")
+    return fields
 
 
 @cache
@@ -66,45 +127,105 @@ def load_tables() -> dict[str, TableSpec]:
             key=key,
             file=spec["file"],
             title=spec["title"],
-            description=" ".join(spec["description"].split()),
-            fields=tuple(fields[name] for name in spec["fields"]),
+            description=join_lines(spec["description"]),
+            fields=tuple(_field_with_overrides(fields, f) for f in spec["fields"]),
             primary_key=tuple(spec["primary_key"]),
+            foreign_keys=tuple(
+                ForeignKey(tuple(fk["fields"]), fk["table"], tuple(fk["reference"]))
+                for fk in spec.get("foreign_keys", [])
+            ),
+            per_year=spec.get("per_year", True),
         )
         for key, spec in raw.items()
     }
+
+
+def wareki(fiscal_year: int) -> str:
+    """令和4年度（2022年度）."""
+    return f"令和{fiscal_year - 2018}年度（{fiscal_year}年度）"
+
+
+@dataclass(frozen=True)
+class DatasetMeta:
+    """Dataset-level metadata of one fiscal year's release (schemas/dataset.yaml, filled in)."""
+
+    fiscal_year: int
+    name: str
+    title: str
+    description: str
+    keywords: tuple[str, ...]
+    update_frequency: str
+    publisher: str
+    license_name: str
+    license_title: str
+    license_path: str
+    license_short: str
+    attribution: str
+    processed_note: str
+
+
+def dataset_meta(fiscal_year: int) -> DatasetMeta:
+    raw = yaml.safe_load((SCHEMAS_DIR / "dataset.yaml").read_text(encoding="utf-8"))
+    values = {"fy": fiscal_year, "wareki": wareki(fiscal_year), "results": f"R{fiscal_year - 2018}取組結果"}
+
+    def fill(text: str) -> str:
+        return join_lines(text).format(**values)
+
+    return DatasetMeta(
+        fiscal_year=fiscal_year,
+        name=fill(raw["name"]),
+        title=fill(raw["title"]),
+        description=fill(raw["description"]),
+        keywords=tuple(raw["keywords"]),
+        update_frequency=raw["update_frequency"],
+        publisher=raw["publisher"]["name"],
+        license_name=raw["license"]["name"],
+        license_title=raw["license"]["title"],
+        license_path=raw["license"]["path"],
+        license_short=raw["license"]["short"],
+        attribution=fill(raw["attribution"]),
+        processed_note=fill(raw["processed_note"]),
+    )
 
 
 def table(key: str) -> TableSpec:
     return load_tables()[key]
 
 
+def per_year_tables() -> list[TableSpec]:
+    return [t for t in load_tables().values() if t.per_year]
+
+
+def _when_present(check, error: str) -> pa.Check:
+    """A check on the values that are not empty (empty is allowed unless the field is required)."""
+    return pa.Check(lambda s: s.eq("") | s.map(check), error=error)
+
+
 def _pandera_column(spec: FieldSpec) -> pa.Column:
     c = spec.constraints
     checks = []
-    if spec.type in ("string", "list"):
+    if spec.type in ("string", "list", "date"):
         dtype = str
         if spec.required:
             checks.append(pa.Check.str_length(min_value=1, error="空欄は不可"))
         if "pattern" in c:
-            checks.append(pa.Check.str_matches(f"^(?:{c['pattern']})$", error=f"形式 {c['pattern']}"))
+            pattern = re.compile(f"(?:{c['pattern']})")
+            checks.append(_when_present(lambda v: pattern.fullmatch(v) is not None, f"形式 {c['pattern']}"))
         if spec.type == "list":
-            checks.append(
-                pa.Check(
-                    lambda s: s.eq("") | s.map(lambda v: all(v.split(LIST_DELIMITER))),
-                    element_wise=False,
-                    error="区切り文字（;）の前後が空",
-                )
-            )
+            checks.append(_when_present(lambda v: all(v.split(LIST_DELIMITER)), "区切り文字（;）の前後が空"))
+        if spec.type == "date":
+            checks.append(_when_present(lambda v: re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) is not None, "日付 YYYY-MM-DD"))
+        if "enum" in c:
+            allowed = set(c["enum"])
+            checks.append(_when_present(lambda v: v in allowed, f"次のどれか: {'、'.join(map(str, c['enum']))}"))
     elif spec.type == "integer":
         dtype = "int64"
         if "minimum" in c:
             checks.append(pa.Check.ge(c["minimum"], error=f"{c['minimum']}以上"))
-    elif spec.type == "boolean":
-        dtype = bool
+        if "enum" in c:
+            checks.append(pa.Check.isin(c["enum"], error=f"次のどれか: {'、'.join(map(str, c['enum']))}"))
     else:
-        raise ValueError(f"unknown type {spec.type!r} for field {spec.name}")
-    if "enum" in c:
-        checks.append(pa.Check.isin(c["enum"], error=f"次のどれか: {'、'.join(map(str, c['enum']))}"))
+        dtype = bool
     return pa.Column(dtype, checks=checks, nullable=False, unique=bool(c.get("unique")), name=spec.name)
 
 
@@ -135,7 +256,6 @@ def validate_table(key: str, frame: pd.DataFrame, id_column: str = "ID") -> pd.D
             problems.append(f"{where}項目「{column}」: {case.check}（値: {str(case.failure_case)[:40]!r}）")
         listing = "\n  ".join(sorted(set(problems)))
         raise ValidationFailed(
-            f"公開する表がスキーマに合いません（{len(problems)}件）:\n  {listing}",
-            f"The table does not match its schema ({len(problems)} problems); see the list above.",
-            field=None,
+            f"表「{table(key).title}」がスキーマに合いません（{len(problems)}件）:\n  {listing}",
+            f"Table {key} does not match its schema ({len(problems)} problems); see the list above.",
         ) from None

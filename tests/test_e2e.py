@@ -56,13 +56,40 @@ def test_graph_materializes_on_the_small_fixture(tmp_path):
     )
     assert result.success
     checks = {e.asset_check_key.name: e.passed for e in result.get_asset_check_evaluations()}
-    assert checks == {"conservation": True, "projects_schema": True}
+    assert checks == {"conservation": True, "projects_schema": True, "frictionless": True}
     frame = pd.read_csv(
         tmp_path / "data/2022/141500_ict_projects_2022.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False
     )
     assert list(frame["ID"]) == ["1", "2", "3"]
     assert frame.loc[2, "所管課"] == "広聴広報課"
     assert not (tmp_path / ".staging" / "data-2022").exists()
+
+
+def materialize_small(out: Path) -> dg.ExecuteInProcessResult:
+    raw = FIXTURES / "raw_small"
+    return dg.materialize(
+        build_assets(year_partitions(raw)),
+        partition_key="2022",
+        resources={"paths": ProjectPaths(raw_dir=str(raw), out_dir=str(out))},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+
+
+def test_a_failed_frictionless_check_blocks_the_release(tmp_path, monkeypatch):
+    """Fault injection: the CSV writer emits a value outside its enum; frictionless must stop the swap."""
+    import pipeline.assets
+
+    assert materialize_small(tmp_path).success
+    before = snapshot(tmp_path / "data")
+    real = pipeline.assets.csv_bytes
+    monkeypatch.setattr(pipeline.assets, "csv_bytes", lambda frame: real(frame).replace(b",CHECK,", b",CHEQUE,"))
+    result = materialize_small(tmp_path)
+    assert not result.success
+    checks = {e.asset_check_key.name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks["frictionless"] is False
+    assert "published_release" not in {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert snapshot(tmp_path / "data") == before
 
 
 def test_cli_publishes_fy2022_deterministically(tmp_path):
@@ -77,10 +104,10 @@ def test_cli_publishes_fy2022_deterministically(tmp_path):
         release / "141500_ict_projects_2022.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False
     )
     assert len(frame) == 34
-    before = snapshot(release)
+    before = snapshot(out / "data")
     again = cli("publish", "--year", "2022", "--out", str(out), home=tmp_path / "home")
     assert again.returncode == 0, again.stderr
-    assert snapshot(release) == before
+    assert snapshot(out / "data") == before
 
 
 @pytest.mark.parametrize(
@@ -161,4 +188,11 @@ def test_definitions_load():
     job = defs.resolve_job_def("publish")
     assert "2022" in job.partitions_def.get_partition_keys()
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert keys == {"raw_list", "source_cells", "core_projects", "release_files", "published_release"}
+    assert keys == {
+        "raw_list",
+        "source_cells",
+        "core_projects",
+        "release_files",
+        "published_release",
+        "release_catalog",
+    }

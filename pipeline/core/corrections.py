@@ -28,6 +28,7 @@ from pipeline.core.cell_types import Status, parse_category
 from pipeline.core.normalise import normalise_text, split_departments
 from pipeline.core.records import CATEGORY_CODE, EDITED, FieldValue, ProjectRecord, category_code, value_of_cells
 from pipeline.errors import CorrectionError
+from pipeline.schema import join_lines
 
 CORRECTABLE_FIELDS = tuple(c for c in col.COLUMNS if c != col.ID)
 _CELL_REF = re.compile(r"p\d+:L\d+:c\d+")
@@ -94,6 +95,23 @@ def load_corrections(path: Path) -> list[Correction]:
     return corrections
 
 
+def review_date(path: Path) -> str | None:
+    """The ``reviewed:`` date at the top of a corrections file (None when there is no file or no date)."""
+    if not path.exists():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    reviewed = data.get("reviewed") if isinstance(data, dict) else None
+    if reviewed is None:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(reviewed)):
+        raise CorrectionError(
+            f"訂正ファイルの reviewed（レビュー日）は YYYY-MM-DD で書いてください（{reviewed!r}）。",
+            f"reviewed must be a date YYYY-MM-DD (found {reviewed!r}).",
+            file=str(path),
+        )
+    return str(reviewed)
+
+
 def _parse_entry(entry: object, number: int, file: str) -> Correction:
     if not isinstance(entry, dict):
         raise _error(
@@ -140,13 +158,11 @@ def _parse_entry(entry: object, number: int, file: str) -> Correction:
         )
     original = "" if entry["original"] is None else str(entry["original"])
     value = "" if entry["value"] is None else str(entry["value"])
-    return Correction(number, project, field, original, value, " ".join(reason.split()), str(cell))
+    return Correction(number, project, field, original, value, join_lines(reason), str(cell))
 
 
 def same_value(field: str, a: str, b: str) -> bool:
-    if field == col.DEPARTMENTS:
-        return split_departments(a.replace(";", " ")) == split_departments(b.replace(";", " "))
-    return normalise_text(a) == normalise_text(b)
+    return published_form(field, a) == published_form(field, b)
 
 
 def _shorten(text: str, width: int = 60) -> str:
@@ -237,9 +253,21 @@ def apply_value_corrections(
     return out
 
 
+def published_form(field: str, text: str) -> str:
+    """A value as it is published in ``field``: normalised text, ;-joined departments, a category's name."""
+    if field == col.DEPARTMENTS:
+        return ";".join(split_departments(text.replace(";", " ")))
+    if field in col.STATUS_COLUMNS:
+        return text.strip()
+    if field == col.CATEGORY:
+        parsed = parse_category(text)
+        return parsed[1] if parsed else text.strip()
+    return normalise_text(text)
+
+
 def _corrected_value(c: Correction, file: str) -> str:
     if c.field == col.DEPARTMENTS:
-        return ";".join(split_departments(c.value.replace(";", " ")))
+        return published_form(c.field, c.value)
     if c.field in col.STATUS_COLUMNS:
         if c.value not in {s.value for s in Status}:
             raise _error(

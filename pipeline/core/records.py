@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from pipeline.core import align as col
@@ -68,8 +69,12 @@ def category_code(name: str) -> str:
     return next((code for code, n in CATEGORIES.items() if n == name), "")
 
 
-def build_record(aligned: AlignedRow, fiscal_year: int, pinned: frozenset[str] = frozenset()) -> ProjectRecord:
-    """One project's record from its aligned row; flags what the source leaves uncertain."""
+def build_record(aligned: AlignedRow, fiscal_year: int, pinned: Mapping[str, str] | None = None) -> ProjectRecord:
+    """One project's record from its aligned row; flags what the source leaves uncertain.
+
+    ``pinned`` maps the cells that placement corrections put in their column to the correction's id.
+    """
+    pinned = pinned or {}
     project = aligned.project
     fields: dict[str, FieldValue] = {
         "全国地方公共団体コード": FieldValue(CITY_CODE, how=CONSTANT),
@@ -79,8 +84,9 @@ def build_record(aligned: AlignedRow, fiscal_year: int, pinned: frozenset[str] =
     flags = list(aligned.flags)
     for column in col.COLUMNS:
         cells = aligned.cells_in(column)
-        how = PLACED if any(c.ref in pinned for c in cells) else ALIGNED
-        fields[column] = FieldValue(value_of_cells(column, cells), tuple(c.ref for c in cells), how)
+        placed_by = next((pinned[c.ref] for c in cells if c.ref in pinned), "")
+        how = PLACED if placed_by else ALIGNED
+        fields[column] = FieldValue(value_of_cells(column, cells), tuple(c.ref for c in cells), how, placed_by)
     fields[CATEGORY_CODE] = FieldValue(category_code(str(fields[col.CATEGORY].value)), how=DERIVED)
     flags += _status_flags(aligned, fields)
     flags += _category_flags(aligned)

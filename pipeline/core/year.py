@@ -65,8 +65,10 @@ def build_core_year(table: SourceTable, corrections: list[Correction], correctio
         number: align_row(rows[number], number, pins[number]) if number in pins else automatic[number]
         for number in rows
     }
+    placed_by = {c.cell: c.id for c in corrections if c.is_placement}
     records = {
-        number: build_record(a, table.fiscal_year, frozenset(pins.get(number, {}))) for number, a in aligned.items()
+        number: build_record(a, table.fiscal_year, {ref: placed_by[ref] for ref in pins.get(number, {})})
+        for number, a in aligned.items()
     }
     records = apply_value_corrections(records, corrections, corrections_file)
     final = tuple(with_review_fields(resolve_flags(records[n], corrections)) for n in sorted(records))

@@ -15,11 +15,7 @@ from pipeline.core.normalise import normalise_text
 from pipeline.core.records import ProjectRecord
 from pipeline.core.year import CoreYear
 from pipeline.ingest.extracted_text import Cell
-
-
-def wareki(fiscal_year: int) -> str:
-    """令和4年度（2022年度）."""
-    return f"令和{fiscal_year - 2018}年度（{fiscal_year}年度）"
+from pipeline.schema import wareki
 
 
 def _fence(text: str) -> str:

@@ -1,26 +1,47 @@
-"""Published tables: records to data frames (for validation) and to CSV files (for people and machines).
+"""Published tables: the year's records as data frames (validated by the pandera models from schemas/) and
+their encodings as CSV and JSON.
 
 CSV conventions, chosen for Excel users in Japan and for RFC 4180 readers alike: UTF-8 with a BOM (Excel
 needs it to read UTF-8), header in row 1, CRLF between records, fields quoted only when they must be, list
-items inside a cell kept on their own lines (LF), booleans as ``true``/``false``, empty cells empty.
+items inside a cell kept on their own lines (LF), booleans as ``true``/``false``, lists joined with ``;``,
+empty cells empty. The JSON twin has the same records and field names with typed values: integers, booleans,
+lists as arrays, and ``null`` where the CSV cell is empty.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable
 
 import pandas as pd
 
-from pipeline.core.records import ProjectRecord
-from pipeline.schema import table
+from pipeline.core import align as col
+from pipeline.core.corrections import Correction, published_form
+from pipeline.core.flags import Flag, Severity
+from pipeline.core.records import CITY_CODE, ProjectRecord
+from pipeline.core.year import CoreYear
+from pipeline.schema import LIST_DELIMITER, TableSpec, table
+
+PDCA_ITEMS = (
+    (0, "PLAN", "行動目標", col.PLAN_GOAL, None),
+    (0, "PLAN", "成果指標", col.PLAN_INDICATOR, None),
+    (0, "DO", "年度事業内容", col.DO_WORK, None),
+    (0, "DO", "成果指標結果", col.DO_RESULT, None),
+    (0, "CHECK", "上半期実績", col.H1_TEXT, col.H1_STATUS),
+    (0, "CHECK", "年次実績", col.FY_TEXT, col.FY_STATUS),
+    (0, "ACT", "来期取組", col.ACT, None),
+    (1, "PLAN", "行動目標", col.NEXT_GOAL, None),
+    (1, "PLAN", "成果指標", col.NEXT_INDICATOR, None),
+    (1, "DO", "年度事業内容", col.NEXT_WORK, None),
+)
+"""The long table's items: (years after the reported year, stage, item, text field, status field)."""
 
 
-def projects_frame(records: Iterable[ProjectRecord]) -> pd.DataFrame:
-    """The wide projects table, one row per project, columns in the published order."""
-    spec = table("projects")
-    rows = [{name: r.fields[name].value for name in spec.field_names} for r in records]
+def typed_frame(key: str, rows: list[dict]) -> pd.DataFrame:
+    """A frame with the table's columns in order and the dtypes its pandera model expects."""
+    spec = table(key)
     frame = pd.DataFrame(rows, columns=spec.field_names)
     for f in spec.fields:
         if f.type == "integer":
@@ -28,8 +49,134 @@ def projects_frame(records: Iterable[ProjectRecord]) -> pd.DataFrame:
         elif f.type == "boolean":
             frame[f.name] = frame[f.name].astype(bool)
         else:
-            frame[f.name] = frame[f.name].astype(str)
+            frame[f.name] = frame[f.name].fillna("").astype(str)
     return frame
+
+
+def projects_frame(records: Iterable[ProjectRecord]) -> pd.DataFrame:
+    """The wide projects table, one row per project, columns in the published order."""
+    names = table("projects").field_names
+    return typed_frame("projects", [{name: r.fields[name].value for name in names} for r in records])
+
+
+def _open_fields(record: ProjectRecord) -> set[str]:
+    return {f.field for f in record.open_flags}
+
+
+def progress_frame(year: CoreYear) -> pd.DataFrame:
+    """One row per project × 対象年度 × PDCA item, including the items the source leaves empty."""
+    rows = []
+    for r in year.records:
+        doubtful = _open_fields(r)
+        for offset, stage, item, text_field, status_field in PDCA_ITEMS:
+            rows.append(
+                {
+                    "全国地方公共団体コード": CITY_CODE,
+                    "年度": year.fiscal_year,
+                    "ID": r.project,
+                    "対象年度": year.fiscal_year + offset,
+                    "段階": stage,
+                    "項目": item,
+                    "状況": r.text(status_field) if status_field else "",
+                    "内容": r.text(text_field),
+                    "要確認": bool({text_field, status_field} & doubtful),
+                }
+            )
+    return typed_frame("progress", rows)
+
+
+def departments_frame(year: CoreYear) -> pd.DataFrame:
+    """One row per project × department, in the order the source lists them."""
+    rows = [
+        {"全国地方公共団体コード": CITY_CODE, "年度": year.fiscal_year, "ID": r.project, "順番": i, "所管課": name}
+        for r in year.records
+        for i, name in enumerate(r.text(col.DEPARTMENTS).split(LIST_DELIMITER), start=1)
+        if name
+    ]
+    return typed_frame("project_departments", rows)
+
+
+def correction_kind(c: Correction) -> str:
+    if c.is_placement:
+        return "配置"
+    return "確認" if published_form(c.field, c.original) == published_form(c.field, c.value) else "値"
+
+
+def corrections_frame(year: CoreYear) -> pd.DataFrame:
+    records = {r.project: r for r in year.records}
+    rows = [
+        {
+            "全国地方公共団体コード": CITY_CODE,
+            "年度": year.fiscal_year,
+            "訂正番号": c.id,
+            "ID": c.project,
+            "列名": c.field,
+            "訂正の種類": correction_kind(c),
+            "出典セル": LIST_DELIMITER.join(records[c.project].fields[c.field].cells),
+            "訂正前": published_form(c.field, c.original),
+            "訂正後": published_form(c.field, c.value),
+            "理由": c.reason,
+        }
+        for c in year.corrections
+    ]
+    return typed_frame("corrections", rows)
+
+
+def flag_state(flag: Flag) -> str:
+    if flag.severity is Severity.INFO:
+        return "対応不要"
+    return "解決済み" if flag.resolved_by else "未解決"
+
+
+def review_flags_frame(year: CoreYear) -> pd.DataFrame:
+    rows = [
+        {
+            "全国地方公共団体コード": CITY_CODE,
+            "年度": year.fiscal_year,
+            "確認番号": number,
+            "列名": f.field,
+            "出典セル": LIST_DELIMITER.join(f.cells),
+            "確認事項の種類": f.kind_label,
+            "重要度": f.severity.value,
+            "状態": flag_state(f),
+            "不確かな点": f.issue,
+            "扱い": f.action,
+            "解決した訂正": f.resolved_by,
+            "ID": f.project,
+        }
+        for number, f in enumerate(year.flags, start=1)
+    ]
+    return typed_frame("review_flags", rows)
+
+
+def value_sources_frame(year: CoreYear) -> pd.DataFrame:
+    names = table("projects").field_names
+    rows = [
+        {
+            "全国地方公共団体コード": CITY_CODE,
+            "年度": year.fiscal_year,
+            "ID": r.project,
+            "列名": name,
+            "出典セル": LIST_DELIMITER.join(r.fields[name].cells),
+            "取得方法": r.fields[name].how,
+            "訂正番号": r.fields[name].correction,
+        }
+        for r in year.records
+        for name in names
+    ]
+    return typed_frame("value_sources", rows)
+
+
+def year_frames(year: CoreYear) -> dict[str, pd.DataFrame]:
+    """Every per-year table of the release, keyed as in schemas/tables.yaml."""
+    return {
+        "projects": projects_frame(year.records),
+        "progress": progress_frame(year),
+        "project_departments": departments_frame(year),
+        "corrections": corrections_frame(year),
+        "review_flags": review_flags_frame(year),
+        "value_sources": value_sources_frame(year),
+    }
 
 
 def _cell(value: object) -> str:
@@ -46,3 +193,29 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     for row in frame.itertuples(index=False):
         writer.writerow(_cell(v) for v in row)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _json_value(value: object, field_type: str) -> object:
+    if field_type == "integer":
+        return int(value)
+    if field_type == "boolean":
+        return bool(value)
+    if value == "":
+        return None
+    if field_type == "list":
+        return str(value).split(LIST_DELIMITER)
+    return str(value)
+
+
+def json_records(frame: pd.DataFrame, spec: TableSpec) -> list[dict]:
+    types = {f.name: f.type for f in spec.fields}
+    return [
+        {name: _json_value(value, types[name]) for name, value in zip(frame.columns, row, strict=True)}
+        for row in frame.itertuples(index=False)
+    ]
+
+
+def json_bytes(frame: pd.DataFrame, spec: TableSpec) -> bytes:
+    """Encode a frame as the JSON twin: an array of records, UTF-8 without BOM, one record per line."""
+    lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in json_records(frame, spec)]
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
