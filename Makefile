@@ -14,17 +14,34 @@ export PYTHONDONTWRITEBYTECODE := 1
 YEAR ?=
 YEAR_ARGS := $(foreach y,$(YEAR),--year $(y))
 
-.PHONY: publish test evaluate lint format lock clean
+.PHONY: publish test evaluate audit serve browser lint format lock clean
 
 ## publish: every fiscal year in raw/ (or YEAR=2022) into published/
 publish: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m pipeline publish $(YEAR_ARGS)
 
-## test: lint, then the whole test suite
-test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+## test: lint, then the whole test suite (the browser tests need Debian's chromium: installed here if missing)
+test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml browser
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
+
+## audit: open every page of published/site in headless chromium (axe, requests, 390 px, links);
+## the summary goes to site/accessibility-results.json, shown on the site's アクセシビリティ方針 page
+audit: $(STAMP) browser
+	$(PY) -m pipeline.website.audit
+
+## serve: publish, then preview the site at http://127.0.0.1:8000/
+serve: publish
+	$(PY) -m http.server --directory published/site --bind 127.0.0.1 8000
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "ブラウザのテストには chromium が必要です: sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; \
+	  fi; }
 
 ## evaluate: how the automatic alignment compares with a person's reading of FY2022
 evaluate: $(STAMP)

@@ -50,6 +50,10 @@ def _failures(result) -> list[str]:
     return messages
 
 
+def _failed_checks(result) -> list[str]:
+    return [e.asset_check_key.name for e in result.get_asset_check_evaluations() if not e.passed]
+
+
 _OUR_ERRORS = {"PipelineError", "SourceFormatError", "CorrectionError", "ValidationFailed"}
 
 
@@ -85,7 +89,7 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path) -> int:
         result = job.execute_in_process(
             partition_key=str(year), instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
         )
-        if result.success:
+        if result.success and not _failed_checks(result):
             print(f"   公開しました / published ({time.perf_counter() - began:.1f} s)")
         else:
             failed = True
@@ -99,7 +103,7 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path) -> int:
         result = defs.resolve_job_def(CATALOG_JOB).execute_in_process(
             instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
         )
-        if not result.success:
+        if not result.success or _failed_checks(result):
             failed = True
             for message in _failures(result):
                 print("   " + message.replace("\n", "\n   "), file=sys.stderr)

@@ -5,6 +5,7 @@ year (the years present in raw/). Blocking checks on core_projects (conservation
 when they fail, so published/ keeps the last good release.
 """
 
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -28,8 +29,10 @@ from pipeline.out.package import (
 from pipeline.out.review import review_report
 from pipeline.out.tables import csv_bytes, json_bytes, projects_frame, year_frames
 from pipeline.raw import RawYear, fiscal_years, read_raw_year
-from pipeline.release import data_dir, fresh_staging, replace_file, swap_in, write_files
+from pipeline.release import data_dir, fresh_staging, replace_file, site_dir, staging_dir, swap_in, write_files
 from pipeline.schema import per_year_tables, table, validate_table
+from pipeline.website.build import LANDING_FILES, build_year_site, landing_page, not_found_page, versions_json
+from pipeline.website.checks import broken_links, third_party_resources
 
 
 class ProjectPaths(dg.ConfigurableResource):
@@ -192,15 +195,68 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
             metadata={"resources": len(package["resources"]), "errors": len(frictionless_errors(report))},
         )
 
-    @dg.asset(partitions_def=partitions, group_name="release")
-    def published_release(paths: ProjectPaths, core_projects: CoreYear, release_files: str) -> dg.Output[str]:
-        """The staged release swapped into published/data/<FY>/ in one step, only after every check passed."""
-        target = data_dir(paths.out, core_projects.fiscal_year)
-        swap_in(Path(release_files), target)
-        files = sorted(p.name for p in target.iterdir())
-        return dg.Output(str(target), metadata={"path": str(target), "files": ", ".join(files)})
+    @dg.asset(
+        partitions_def=partitions,
+        group_name="site",
+        check_specs=[
+            dg.AssetCheckSpec(
+                "site_links",
+                asset="site_build",
+                blocking=True,
+                description="Every link on every page of the year's site leads to a page or file of the site.",
+            ),
+            dg.AssetCheckSpec(
+                "site_no_third_party",
+                asset="site_build",
+                blocking=True,
+                description="No page or stylesheet loads anything from another host (fonts, CDN, analytics).",
+            ),
+        ],
+    )
+    def site_build(paths: ProjectPaths, core_projects: CoreYear, release_files: str):
+        """The year's public site: pages generated from the staged release (every source value HTML-escaped),
+        built with `mkdocs build --strict` into published/.staging/, with the release files for download."""
+        fy = core_projects.fiscal_year
+        work = fresh_staging(paths.out, f"site-{fy}-work")
+        site = build_year_site(Path(release_files), fy, work)
+        staged = staging_dir(paths.out, f"site-{fy}")
+        if staged.exists():
+            shutil.rmtree(staged)
+        site.rename(staged)
+        shutil.rmtree(work)
+        pages = sorted(staged.rglob("*.html"))
+        yield dg.Output(
+            str(staged),
+            metadata={
+                "pages": len(pages),
+                "bytes": sum(p.stat().st_size for p in staged.rglob("*") if p.is_file()),
+                "folder": str(staged),
+            },
+        )
+        broken = broken_links(staged, LANDING_FILES)
+        yield dg.AssetCheckResult(
+            check_name="site_links", passed=not broken, description="\n".join(broken[:50]) or "ok"
+        )
+        external = third_party_resources(staged)
+        yield dg.AssetCheckResult(
+            check_name="site_no_third_party", passed=not external, description="\n".join(external[:50]) or "ok"
+        )
 
-    return [raw_list, source_cells, core_projects, release_files, published_release]
+    @dg.asset(partitions_def=partitions, group_name="release")
+    def published_release(
+        paths: ProjectPaths, core_projects: CoreYear, release_files: str, site_build: str
+    ) -> dg.Output[str]:
+        """The staged data and site swapped into published/data/<FY>/ and published/site/<FY>/ together,
+        only after every check passed."""
+        fy = core_projects.fiscal_year
+        target = data_dir(paths.out, fy)
+        swap_in((Path(release_files), target), (Path(site_build), site_dir(paths.out, fy)))
+        files = sorted(p.name for p in target.iterdir())
+        return dg.Output(
+            str(target), metadata={"data": str(target), "site": str(site_dir(paths.out, fy)), "files": ", ".join(files)}
+        )
+
+    return [raw_list, source_cells, core_projects, release_files, site_build, published_release]
 
 
 @dg.asset(
@@ -210,6 +266,7 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
         dg.AssetCheckSpec(
             "open_data_list_schema",
             asset="release_catalog",
+            blocking=True,
             description="The オープンデータ一覧 matches its pandera model from schemas/.",
         )
     ],
@@ -218,20 +275,52 @@ def release_catalog(paths: ProjectPaths):
     """The catalog of every published fiscal year, rebuilt from the releases actually in published/data/:
     catalog.jsonld (DCAT) and 141500_open_data_list.csv (自治体標準オープンデータセット「オープンデータ一覧」)."""
     data_root = paths.out / "data"
-    jsonld, frame = build_catalog(data_root)
-    validated = True
+    jsonld, frame = build_catalog(data_root, lambda fy, name: f"{fy}/{name}")
+    problem = ""
     try:
         validate_table("open_data_list", frame)
     except ValidationFailed as exc:
-        validated, problem = False, exc.ja
-    files = {"catalog.jsonld": jsonld, f"{table('open_data_list').file_stem()}.csv": csv_bytes(frame)}
-    if validated:
-        for name, data in files.items():
-            replace_file(data_root / name, data)
+        problem = exc.ja
+    if not problem:
+        replace_file(data_root / "catalog.jsonld", jsonld)
+        replace_file(data_root / f"{table('open_data_list').file_stem()}.csv", csv_bytes(frame))
     yield dg.Output(
         str(data_root / "catalog.jsonld"),
         metadata={"years": ", ".join(map(str, published_years(data_root))), "files_listed": len(frame)},
     )
+    yield dg.AssetCheckResult(check_name="open_data_list_schema", passed=not problem, description=problem or "valid")
+
+
+@dg.asset(
+    group_name="site",
+    deps=["release_catalog"],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "whole_site_links",
+            asset="site_landing",
+            description="Every link of every year's site and of the landing leads somewhere, across years.",
+        )
+    ],
+)
+def site_landing(paths: ProjectPaths):
+    """The site's root across years: index.html leading to the newest year, versions.json for the year
+    selector, and the catalog and オープンデータ一覧 with download URLs relative to the site."""
+    root = site_dir(paths.out)
+    years = [y for y in published_years(paths.out / "data") if (root / str(y)).is_dir()]
+    if not years:
+        return
+    jsonld, frame = build_catalog(paths.out / "data", lambda fy, name: f"{fy}/data/{name}")
+    files = {
+        "index.html": landing_page(years),
+        "404.html": not_found_page(years),
+        "versions.json": versions_json(years),
+        "catalog.jsonld": jsonld,
+        f"{table('open_data_list').file_stem()}.csv": csv_bytes(frame),
+    }
+    for name, data in files.items():
+        replace_file(root / name, data)
+    yield dg.Output(str(root), metadata={"years": ", ".join(map(str, years)), "index": str(root / "index.html")})
+    broken = broken_links(root)
     yield dg.AssetCheckResult(
-        check_name="open_data_list_schema", passed=validated, description="valid" if validated else problem
+        check_name="whole_site_links", passed=not broken, description="\n".join(broken[:50]) or "ok"
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.assets import ProjectPaths, build_assets, release_catalog, year_partitions
+from pipeline.assets import ProjectPaths, build_assets, release_catalog, site_landing, year_partitions
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PUBLISH_JOB = "publish"
@@ -28,7 +28,7 @@ def build_definitions(raw_dir: Path, out_dir: Path, loggers: dict | None = None)
     partitions = year_partitions(raw_dir)
     year_assets = build_assets(partitions)
     return dg.Definitions(
-        assets=[*year_assets, release_catalog],
+        assets=[*year_assets, release_catalog, site_landing],
         jobs=[
             dg.define_asset_job(
                 PUBLISH_JOB,
@@ -38,8 +38,8 @@ def build_definitions(raw_dir: Path, out_dir: Path, loggers: dict | None = None)
             ),
             dg.define_asset_job(
                 CATALOG_JOB,
-                selection=dg.AssetSelection.assets(release_catalog),
-                description="The cross-year catalog of every published year (DCAT and オープンデータ一覧).",
+                selection=dg.AssetSelection.assets(release_catalog, site_landing),
+                description="Across years: the catalog (DCAT, オープンデータ一覧) and the site's landing and year selector.",
                 executor_def=dg.in_process_executor,
             ),
         ],

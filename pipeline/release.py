@@ -22,6 +22,11 @@ def data_dir(out_dir: Path, fiscal_year: int) -> Path:
     return out_dir / "data" / str(fiscal_year)
 
 
+def site_dir(out_dir: Path, fiscal_year: int | None = None) -> Path:
+    """Where the site lives: published/site/ (the web root), a year's build in published/site/<FY>/."""
+    return out_dir / "site" / str(fiscal_year) if fiscal_year else out_dir / "site"
+
+
 def staging_dir(out_dir: Path, name: str) -> Path:
     return out_dir / STAGING / name
 
@@ -69,20 +74,37 @@ def repair_interrupted_swap(target: Path) -> None:
             previous.rename(target)
 
 
-def swap_in(staged: Path, target: Path) -> None:
-    """Replace ``target`` with ``staged`` in one step; afterwards ``staged`` no longer exists."""
+def _exchange_or_move(staged: Path, target: Path) -> None:
+    """Put ``staged`` at ``target``; afterwards ``staged`` holds the previous release (if there was one)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     repair_interrupted_swap(target)
     if not target.exists():
         staged.rename(target)
-        return
-    if _exchange(staged, target):
-        shutil.rmtree(staged)  # now holds the previous release
-        return
-    previous = target.with_name(target.name + PREVIOUS_SUFFIX)
-    target.rename(previous)
-    staged.rename(target)
-    shutil.rmtree(previous)
+    elif not _exchange(staged, target):
+        previous = target.with_name(target.name + PREVIOUS_SUFFIX)
+        target.rename(previous)
+        staged.rename(target)
+        previous.rename(staged)
+
+
+def swap_in(*pairs: tuple[Path, Path]) -> None:
+    """Replace each target with its staged folder, all or none: if one swap fails, the ones already done
+    are swapped back, so a year's data and site never come from two different runs."""
+    done: list[tuple[Path, Path]] = []
+    try:
+        for staged, target in pairs:
+            _exchange_or_move(staged, target)
+            done.append((staged, target))
+    except BaseException:
+        for staged, target in reversed(done):
+            if staged.exists():
+                _exchange_or_move(staged, target)
+            else:
+                target.rename(staged)
+        raise
+    for staged, _ in done:
+        if staged.exists():
+            shutil.rmtree(staged)
 
 
 def replace_file(path: Path, data: bytes) -> None:

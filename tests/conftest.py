@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,3 +33,31 @@ def make_source(*rows: str, title: str = TITLE, header1: str = HEADER_1, header2
 @pytest.fixture(scope="session")
 def fy2022_bytes() -> bytes:
     return FY2022_SOURCE.read_bytes()
+
+
+def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess:
+    """`python -m pipeline …` as an operator runs it, with its own Dagster home."""
+    env = {**os.environ, "DAGSTER_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600
+    )
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """The real FY2022 published once for the session: published/data and published/site."""
+    out = tmp_path_factory.mktemp("published")
+    run = run_cli("publish", "--out", str(out), home=out.parent / "home-published")
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def published_hostile(tmp_path_factory) -> Path:
+    """A release whose cells hold HTML, script, Markdown and template syntax."""
+    out = tmp_path_factory.mktemp("hostile")
+    run = run_cli(
+        "publish", "--raw", str(FIXTURES / "raw_hostile"), "--out", str(out), home=out.parent / "home-hostile"
+    )
+    assert run.returncode == 0, run.stderr
+    return out

@@ -56,7 +56,14 @@ def test_graph_materializes_on_the_small_fixture(tmp_path):
     )
     assert result.success
     checks = {e.asset_check_key.name: e.passed for e in result.get_asset_check_evaluations()}
-    assert checks == {"conservation": True, "projects_schema": True, "frictionless": True}
+    assert checks == {
+        "conservation": True,
+        "projects_schema": True,
+        "frictionless": True,
+        "site_links": True,
+        "site_no_third_party": True,
+    }
+    assert (tmp_path / "site/2022/projects/3/index.html").exists()
     frame = pd.read_csv(
         tmp_path / "data/2022/141500_ict_projects_2022.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False
     )
@@ -193,6 +200,8 @@ def test_definitions_load():
         "source_cells",
         "core_projects",
         "release_files",
+        "site_build",
         "published_release",
         "release_catalog",
+        "site_landing",
     }

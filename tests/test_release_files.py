@@ -3,31 +3,19 @@
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import RAW, ROOT
+from conftest import RAW
 
 from pipeline.out.package import validate_package
 from pipeline.schema import load_tables, per_year_tables, validate_table
 
 pytestmark = pytest.mark.e2e
 FY = 2022
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("published")
-    env = {**os.environ, "DAGSTER_HOME": str(out.parent / "home"), "PYTHONPATH": str(ROOT)}
-    run = subprocess.run(
-        [sys.executable, "-m", "pipeline", "publish", "--out", str(out)], capture_output=True, text=True, env=env
-    )
-    assert run.returncode == 0, run.stderr
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +179,10 @@ def test_catalog_lists_every_file_with_its_checksum(published):
         assert d["spdx:checksum"]["spdx:checksumValue"]["@value"] == hashlib.sha256(files[name]).hexdigest()
     open_list = read_csv(data / "141500_open_data_list.csv")
     assert len(open_list) == len(files)
-    assert all((published / url).exists() for url in open_list["ファイル_ダウンロードURL"])
+    assert all((published / "site" / url).exists() for url in open_list["ファイル_ダウンロードURL"])
+    site_catalog = json.loads((published / "site" / "catalog.jsonld").read_text(encoding="utf-8"))
+    for d in site_catalog["dcat:dataset"][0]["dcat:distribution"]:
+        assert (published / "site" / d["dcat:downloadURL"]["@id"]).is_file()
     frame = pd.read_csv(data / "141500_open_data_list.csv", encoding="utf-8-sig", keep_default_na=False)
     frame["ファイル_サイズ"] = frame["ファイル_サイズ"].astype("int64")
     validate_table(

@@ -2,13 +2,15 @@
 
 Both are built from the same place: each year's published datapackage.json (itself generated from schemas/)
 and the files actually in published/data/<FY>/, so the catalog never lists a file that is not there.
-Download URLs are relative: in catalog.jsonld to the catalog's own location (published/data/), in the
-オープンデータ一覧 to the site root, where the site serves published/data/ as data/.
+Download URLs are relative: in each catalog.jsonld to where that copy is placed (published/data/, and the
+site root published/site/, where a year's files are served from <FY>/data/), in the オープンデータ一覧 to
+the site root.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -70,7 +72,7 @@ def _distributions(folder: Path, package: dict) -> list[dict]:
     return out
 
 
-def _dataset_node(fy: int, package: dict, distributions: list[dict]) -> dict:
+def _dataset_node(fy: int, package: dict, distributions: list[dict], link) -> dict:
     meta = dataset_meta(fy)
     license_node = {"@id": meta.license_path}
     return {
@@ -102,7 +104,7 @@ def _dataset_node(fy: int, package: dict, distributions: list[dict]) -> dict:
                 "@type": "dcat:Distribution",
                 "dct:title": {"@value": d["title"], "@language": "ja"},
                 "dct:description": {"@value": d["description"], "@language": "ja"},
-                "dcat:downloadURL": {"@id": f"{fy}/{d['file']}"},
+                "dcat:downloadURL": {"@id": link(fy, d["file"])},
                 "dcat:mediaType": d["mediatype"],
                 "dct:format": d["format"],
                 "dcat:byteSize": {"@value": str(d["bytes"]), "@type": "xsd:nonNegativeInteger"},
@@ -120,14 +122,18 @@ def _dataset_node(fy: int, package: dict, distributions: list[dict]) -> dict:
     }
 
 
-def build_catalog(data_root: Path) -> tuple[bytes, pd.DataFrame]:
-    """catalog.jsonld and the オープンデータ一覧 rows for every release published under ``data_root``."""
+def build_catalog(data_root: Path, link: Callable[[int, str], str]) -> tuple[bytes, pd.DataFrame]:
+    """catalog.jsonld and the オープンデータ一覧 rows for every release published under ``data_root``.
+
+    ``link(fy, file)`` is a file's download URL relative to where catalog.jsonld is placed; the オープンデータ一覧
+    always gives it relative to the site root.
+    """
     datasets, rows = [], []
     for fy in published_years(data_root):
         folder = data_root / str(fy)
         package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
         distributions = _distributions(folder, package)
-        datasets.append(_dataset_node(fy, package, distributions))
+        datasets.append(_dataset_node(fy, package, distributions, link))
         meta = dataset_meta(fy)
         temporal = package["temporalCoverage"]
         for d in distributions:
@@ -147,7 +153,7 @@ def build_catalog(data_root: Path) -> tuple[bytes, pd.DataFrame]:
                     "データセット_連絡先名称": package["publisher"],
                     "データセット_備考": f"{package['attribution']}。{package['processedNote']}",
                     "ファイル_タイトル": d["title"],
-                    "ファイル_ダウンロードURL": f"data/{fy}/{d['file']}",
+                    "ファイル_ダウンロードURL": f"{fy}/data/{d['file']}",
                     "ファイル_説明": d["description"],
                     "ファイル形式": d["format"],
                     "ファイル_ライセンス": meta.license_short,
