@@ -59,7 +59,6 @@ def mkdocs_config(fiscal_year: int, docs: Path, site: Path) -> dict:
     config["site_name"] = f"{config['site_name']} {wareki(fiscal_year)}"
     config["docs_dir"] = str(docs)
     config["site_dir"] = str(site)
-    config["theme"]["custom_dir"] = str(SITE_SOURCE / "overrides")
     config["nav"] = [{title: path} for title, path in NAV]
     return config
 
