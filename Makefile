@@ -14,11 +14,20 @@ export PYTHONDONTWRITEBYTECODE := 1
 YEAR ?=
 YEAR_ARGS := $(foreach y,$(YEAR),--year $(y))
 
-.PHONY: publish test evaluate audit serve browser lint format lock clean
+.PHONY: publish review ui test evaluate audit serve browser lint format lock clean
 
 ## publish: every fiscal year in raw/ (or YEAR=2022) into published/
 publish: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m pipeline publish $(YEAR_ARGS)
+
+## review: print a year's review report in the terminal (make review YEAR=2022); publishes nothing
+review: $(STAMP)
+	@test -n "$(YEAR)" || { echo "年度を指定してください: make review YEAR=2022" >&2; exit 2; }
+	$(PY) -m pipeline review $(YEAR_ARGS)
+
+## ui: the Dagster UI and daemon (sensors) on http://127.0.0.1:3000/ with the project's DAGSTER_HOME
+ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+	$(VENV)/bin/dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
 
 ## test: lint, then the whole test suite (the browser tests need Debian's chromium: installed here if missing)
 test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml browser

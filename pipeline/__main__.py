@@ -1,10 +1,14 @@
 """Command line for operators and scripts.
 
-    python -m pipeline publish [--year 2022] [--raw DIR] [--out DIR]
+    python -m pipeline publish  [--year 2022] [--raw DIR] [--out DIR]
+    python -m pipeline review    --year 2022  [--raw DIR]
+    python -m pipeline template [--year 2022] [--raw DIR] --out FILE.csv|FILE.xlsx
 
-publishes every fiscal year in raw/ (or the one given) into published/ (or DIR), printing each stage and its
-duration. On any problem it prints what went wrong, where, and what to do, in Japanese and English, exits
-with status 1 and leaves the previous release as it was.
+``publish`` publishes every fiscal year in raw/ (or the ones given) into published/ (or DIR), printing each
+stage and its duration. ``review`` prints a year's review report (what to check, with ready corrections)
+without publishing anything. ``template`` writes the intake template, empty or filled with a year's records.
+On any problem the command prints what went wrong, where, and what to do, in Japanese and English, exits with
+status 1 and leaves the previous release as it was.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ def _failed_checks(result) -> list[str]:
     return [e.asset_check_key.name for e in result.get_asset_check_evaluations() if not e.passed]
 
 
+CLI_RUN_CONFIG = {"loggers": {"progress": {}}, "execution": {"config": {"in_process": {}}}}
 _OUR_ERRORS = {"PipelineError", "SourceFormatError", "CorrectionError", "ValidationFailed"}
 
 
@@ -87,7 +92,7 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path) -> int:
         print(f"== {year}年度（令和{year - 2018}年度）: {raw_dir / str(year)} → {out_dir / 'data' / str(year)}")
         began = time.perf_counter()
         result = job.execute_in_process(
-            partition_key=str(year), instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
+            partition_key=str(year), instance=instance, raise_on_error=False, run_config=CLI_RUN_CONFIG
         )
         if result.success and not _failed_checks(result):
             print(f"   公開しました / published ({time.perf_counter() - began:.1f} s)")
@@ -110,6 +115,39 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path) -> int:
     return 1 if failed else 0
 
 
+def build_year(raw_dir: Path, year: int):
+    """A year's records straight from raw/, without Dagster or publishing (for review and templates)."""
+    from pipeline.core.corrections import load_corrections
+    from pipeline.core.year import build_core_year
+    from pipeline.ingest.read import parse_source
+    from pipeline.raw import read_raw_year
+
+    raw = read_raw_year(raw_dir, year)
+    table = parse_source(raw.data, str(raw.source), year)
+    return build_core_year(table, load_corrections(raw.corrections), str(raw.corrections))
+
+
+def review(year: int, raw_dir: Path) -> int:
+    from pipeline.out.review import review_report
+
+    print(review_report(build_year(raw_dir, year)))
+    return 0
+
+
+def template(year: int | None, raw_dir: Path, out: Path) -> int:
+    from pipeline.out.template import template_csv, template_xlsx
+
+    records = build_year(raw_dir, year).records if year else ()
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise PipelineError(
+            "出力ファイルの拡張子は .csv か .xlsx にしてください。", "The output file must end in .csv or .xlsx."
+        )
+    out.write_bytes(template_xlsx(records) if out.suffix.lower() == ".xlsx" else template_csv(records))
+    filled = f"{year}年度の{len(records)}事業を記入済み" if year else "空"
+    print(f"テンプレート（{filled}）を書き出しました / template written: {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from pipeline.definitions import default_paths
 
@@ -120,10 +158,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--year", type=int, action="append", help="fiscal year (西暦), e.g. 2022; repeatable")
     p.add_argument("--raw", type=Path, default=raw_default, help=f"raw folder (default {raw_default})")
     p.add_argument("--out", type=Path, default=out_default, help=f"output folder (default {out_default})")
+    r = sub.add_parser("review", help="print a year's review report (nothing is published)")
+    r.add_argument("--year", type=int, required=True, help="fiscal year (西暦), e.g. 2022")
+    r.add_argument("--raw", type=Path, default=raw_default, help=f"raw folder (default {raw_default})")
+    t = sub.add_parser("template", help="write the intake template (CSV or XLSX), empty or filled with a year")
+    t.add_argument("--year", type=int, help="fill the template with this year's records")
+    t.add_argument("--raw", type=Path, default=raw_default, help=f"raw folder (default {raw_default})")
+    t.add_argument("--out", type=Path, required=True, help="output file, .csv or .xlsx")
     args = parser.parse_args(argv)
     try:
         if args.command == "publish":
             return publish(args.year, args.raw, args.out)
+        if args.command == "review":
+            return review(args.year, args.raw)
+        if args.command == "template":
+            return template(args.year, args.raw, args.out)
     except PipelineError as exc:
         print(str(exc), file=sys.stderr)
         return 1

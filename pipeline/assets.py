@@ -14,7 +14,8 @@ from pipeline.core.conservation import check_conservation
 from pipeline.core.corrections import load_corrections, review_date
 from pipeline.core.year import CoreYear, build_core_year
 from pipeline.errors import PipelineError, ValidationFailed
-from pipeline.ingest.extracted_text import SourceTable, parse_extracted_text
+from pipeline.ingest.read import parse_source
+from pipeline.ingest.source import SourceTable
 from pipeline.out.catalog import build_catalog, published_years
 from pipeline.out.dictionary import data_dictionary
 from pipeline.out.package import (
@@ -28,9 +29,20 @@ from pipeline.out.package import (
 )
 from pipeline.out.review import review_report
 from pipeline.out.tables import csv_bytes, json_bytes, projects_frame, year_frames
-from pipeline.raw import RawYear, fiscal_years, read_raw_year
-from pipeline.release import data_dir, fresh_staging, replace_file, site_dir, staging_dir, swap_in, write_files
+from pipeline.out.template import TEMPLATE_STEM, guide_markdown, template_csv, template_xlsx
+from pipeline.raw import RawYear, fiscal_years, inputs_digest, read_raw_year
+from pipeline.release import (
+    data_dir,
+    fresh_staging,
+    replace_file,
+    site_dir,
+    staging_dir,
+    swap_in,
+    write_files,
+    year_lock,
+)
 from pipeline.schema import per_year_tables, table, validate_table
+from pipeline.website.audit import chromium_available, crawl
 from pipeline.website.build import LANDING_FILES, build_year_site, landing_page, not_found_page, versions_json
 from pipeline.website.checks import broken_links, third_party_resources
 
@@ -76,7 +88,7 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
     def source_cells(raw_list: RawYear) -> dg.Output[SourceTable]:
         """The list read into pages, header lines and project rows of non-empty cells, each cell with its
         page, line and tab position. Titles and headers are kept as dropped cells with the reason."""
-        source = parse_extracted_text(raw_list.data, str(raw_list.source))
+        source = parse_source(raw_list.data, str(raw_list.source), raw_list.fiscal_year)
         if source.fiscal_year != raw_list.fiscal_year:
             raise PipelineError(
                 f"raw/{raw_list.fiscal_year}/ に置かれた一覧は令和{source.fiscal_year - 2018}年度"
@@ -160,7 +172,9 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
             )
         ],
     )
-    def release_files(paths: ProjectPaths, raw_list: RawYear, core_projects: CoreYear):
+    def release_files(
+        context: dg.AssetExecutionContext, paths: ProjectPaths, raw_list: RawYear, core_projects: CoreYear
+    ):
         """The year's release assembled in a staging folder (published/.staging/): every table as CSV and
         JSON, datapackage.json, the data dictionary and the review report. published/data/ is untouched."""
         fy = core_projects.fiscal_year
@@ -171,11 +185,11 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
             files[f"{spec.file_stem(fy)}.csv"] = csv_bytes(frame)
             files[f"{spec.file_stem(fy)}.json"] = json_bytes(frame, spec)
         dates = release_dates(raw_list.provenance, review_date(raw_list.corrections))
-        package = datapackage(fy, files, frames, raw_list.provenance, dates)
+        package = datapackage(fy, files, frames, raw_list.provenance, dates, inputs_digest(paths.raw, fy))
         files["datapackage.json"] = datapackage_bytes(package)
         files[dictionary_file_name(fy)] = data_dictionary(fy).encode("utf-8")
         files[review_file_name(fy)] = review_report(core_projects).encode("utf-8")
-        staging = fresh_staging(paths.out, f"data-{fy}")
+        staging = fresh_staging(paths.out, f"data-{fy}-{context.run_id}")
         sizes = write_files(staging, files)
         yield dg.Output(
             str(staging),
@@ -213,13 +227,13 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
             ),
         ],
     )
-    def site_build(paths: ProjectPaths, core_projects: CoreYear, release_files: str):
+    def site_build(context: dg.AssetExecutionContext, paths: ProjectPaths, core_projects: CoreYear, release_files: str):
         """The year's public site: pages generated from the staged release (every source value HTML-escaped),
         built with `mkdocs build --strict` into published/.staging/, with the release files for download."""
         fy = core_projects.fiscal_year
-        work = fresh_staging(paths.out, f"site-{fy}-work")
+        work = fresh_staging(paths.out, f"site-{fy}-{context.run_id}-work")
         site = build_year_site(Path(release_files), fy, work)
-        staged = staging_dir(paths.out, f"site-{fy}")
+        staged = staging_dir(paths.out, f"site-{fy}-{context.run_id}")
         if staged.exists():
             shutil.rmtree(staged)
         site.rename(staged)
@@ -250,10 +264,17 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
         only after every check passed."""
         fy = core_projects.fiscal_year
         target = data_dir(paths.out, fy)
-        swap_in((Path(release_files), target), (Path(site_build), site_dir(paths.out, fy)))
+        with year_lock(paths.out, fy):
+            swap_in((Path(release_files), target), (Path(site_build), site_dir(paths.out, fy)))
         files = sorted(p.name for p in target.iterdir())
         return dg.Output(
-            str(target), metadata={"data": str(target), "site": str(site_dir(paths.out, fy)), "files": ", ".join(files)}
+            str(target),
+            metadata={
+                "data": dg.MetadataValue.path(str(target)),
+                "site": dg.MetadataValue.path(str(site_dir(paths.out, fy))),
+                "review_report": dg.MetadataValue.path(str(target / review_file_name(fy))),
+                "files": ", ".join(files),
+            },
         )
 
     return [raw_list, source_cells, core_projects, release_files, site_build, published_release]
@@ -303,8 +324,9 @@ def release_catalog(paths: ProjectPaths):
     ],
 )
 def site_landing(paths: ProjectPaths):
-    """The site's root across years: index.html leading to the newest year, versions.json for the year
-    selector, and the catalog and オープンデータ一覧 with download URLs relative to the site."""
+    """The site's root across years: index.html leading to the newest year, 404.html, versions.json for the
+    year selector, the catalog and オープンデータ一覧 with download URLs relative to the site, and the intake
+    template (CSV, XLSX, guide) for the next year's list."""
     root = site_dir(paths.out)
     years = [y for y in published_years(paths.out / "data") if (root / str(y)).is_dir()]
     if not years:
@@ -316,6 +338,9 @@ def site_landing(paths: ProjectPaths):
         "versions.json": versions_json(years),
         "catalog.jsonld": jsonld,
         f"{table('open_data_list').file_stem()}.csv": csv_bytes(frame),
+        f"template/{TEMPLATE_STEM}.csv": template_csv(),
+        f"template/{TEMPLATE_STEM}.xlsx": template_xlsx(),
+        f"template/{TEMPLATE_STEM}_guide.md": guide_markdown().encode("utf-8"),
     }
     for name, data in files.items():
         replace_file(root / name, data)
@@ -324,3 +349,26 @@ def site_landing(paths: ProjectPaths):
     yield dg.AssetCheckResult(
         check_name="whole_site_links", passed=not broken, description="\n".join(broken[:50]) or "ok"
     )
+
+
+@dg.asset_check(
+    asset=site_landing,
+    description="Every page of published/site/ opened in Debian's headless Chromium: axe-core (WCAG 2.0/2.1 A "
+    "and AA), requests to other hosts, horizontal scrolling at 390 px, broken links. Run by the audit_site job "
+    "(make audit); it needs chromium and takes about a minute, so it is not part of publish.",
+)
+def site_accessibility(paths: ProjectPaths) -> dg.AssetCheckResult:
+    if not chromium_available():
+        return dg.AssetCheckResult(
+            passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
+            description="chromium がないため実行していません（apt-get install chromium）。",
+        )
+    result = crawl(site_dir(paths.out))
+    problems = {
+        "violations": result.violations,
+        "third_party_requests": result.third_party_requests,
+        "horizontal_scroll_pages": len(result.overflowing_pages),
+        "broken_links": len(result.broken_links),
+    }
+    return dg.AssetCheckResult(passed=not any(problems.values()), metadata={"pages": len(result.pages), **problems})

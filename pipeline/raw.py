@@ -18,7 +18,7 @@ from pipeline.errors import SourceFormatError
 
 PROVENANCE_FILE = "provenance.yaml"
 CORRECTIONS_FILE = "corrections.yaml"
-SOURCE_SUFFIXES = (".txt",)
+SOURCE_SUFFIXES = (".txt", ".csv", ".xlsx")
 _YEAR_DIR = re.compile(r"(20\d\d)")
 REQUIRED_PROVENANCE = ("file", "sha256", "title", "publisher", "description", "obtained", "received", "terms")
 
@@ -60,6 +60,13 @@ def find_source(year_dir: Path) -> Path:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def inputs_digest(raw_dir: Path, fiscal_year: int) -> str:
+    """One hash of everything a year's release is built from: its source, provenance and corrections."""
+    year_dir = raw_dir / str(fiscal_year)
+    parts = [f"{p.name}:{sha256(p.read_bytes())}" for p in sorted(year_dir.iterdir()) if p.is_file()]
+    return sha256("\n".join(parts).encode())
 
 
 def read_raw_year(raw_dir: Path, fiscal_year: int) -> RawYear:

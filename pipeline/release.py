@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 STAGING = ".staging"
@@ -85,6 +88,20 @@ def _exchange_or_move(staged: Path, target: Path) -> None:
         target.rename(previous)
         staged.rename(target)
         previous.rename(staged)
+
+
+@contextmanager
+def year_lock(out_dir: Path, fiscal_year: int) -> Iterator[None]:
+    """Only one run at a time may swap a year's release in (each run stages in its own folder, so two runs
+    of one year never write into the same files; this lock keeps their swaps from interleaving)."""
+    lock_dir = out_dir / STAGING
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with (lock_dir / f"{fiscal_year}.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def swap_in(*pairs: tuple[Path, Path]) -> None:

@@ -55,7 +55,7 @@ from pipeline.core.cell_types import (
 )
 from pipeline.core.flags import Flag, Severity
 from pipeline.core.normalise import nfkc, normalise_text
-from pipeline.ingest.extracted_text import Cell, SourceRow
+from pipeline.ingest.source import Cell, SourceRow
 
 ALIGNMENT_RULES_JA = (
     "PDFから抽出したテキストでは、空欄のセルが詰められたり、セルが結合されたり、順番が入れ替わったりしているため、"

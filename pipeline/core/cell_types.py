@@ -44,8 +44,14 @@ def looks_like_status(text: str) -> bool:
 
 
 def parse_status(text: str) -> Status:
-    """Read which box is checked; two checked boxes or a garbled label is UNREADABLE, none checked is BLANK."""
-    match = _STATUS.fullmatch(_compact(text))
+    """Read which box is checked; two checked boxes or a garbled label is UNREADABLE, none checked is BLANK.
+
+    A clean list (the intake template) may give the status in words instead of boxes.
+    """
+    compact = _compact(text)
+    if compact in {s.value for s in Status}:
+        return Status(compact)
+    match = _STATUS.fullmatch(compact)
     if not match:
         return Status.UNREADABLE
     on_plan, issues = (mark == _CHECKED for mark in match.groups())
@@ -64,8 +70,15 @@ def looks_like_category(text: str) -> bool:
 
 
 def parse_category(text: str) -> tuple[str, str] | None:
-    """The (code, name) of a category cell, or None when the name or code is not one of the three known."""
-    match = _CATEGORY.fullmatch(_compact(text))
+    """The (code, name) of a category cell, or None when the name or code is not one of the three known.
+
+    The printed form is ``重点事業 (A)``; a clean list may give only the name or only the code.
+    """
+    compact = _compact(text)
+    for code, name in CATEGORIES.items():
+        if compact in (code, name):
+            return code, name
+    match = _CATEGORY.fullmatch(compact)
     if not match:
         return None
     name, code = match.groups()

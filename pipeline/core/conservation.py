@@ -12,18 +12,8 @@ from collections.abc import Iterable
 
 from pipeline.core.corrections import Correction, same_value
 from pipeline.core.records import ALIGNED, EDITED, PLACED, ProjectRecord, value_of_cells
-from pipeline.ingest.extracted_text import Cell, DroppedCell, SourceTable, decode_source, split_lines
-
-
-def source_cell_positions(data: bytes, file: str) -> set[tuple[int, int]]:
-    """(line, column) of every non-empty tab-separated cell in the source, counted afresh."""
-    text, _ = decode_source(data, file)
-    return {
-        (number, column)
-        for number, line in enumerate(split_lines(text), start=1)
-        for column, cell in enumerate(line.split("\t"), start=1)
-        if cell.strip()
-    }
+from pipeline.ingest.read import cell_positions
+from pipeline.ingest.source import Cell, DroppedCell, SourceTable
 
 
 def check_conservation(
@@ -41,7 +31,7 @@ def check_conservation(
     for d in table.dropped:
         cells.setdefault(d.cell.ref, d.cell)
 
-    counted = source_cell_positions(data, table.file)
+    counted = cell_positions(table, data)
     known = {(c.line, c.column) for c in cells.values()}
     for line, column in sorted(counted - known):
         problems.append(f"{line}行{column}列のセルがどの行にも読み込まれていません。")

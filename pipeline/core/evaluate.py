@@ -2,7 +2,7 @@
 
     python -m pipeline.core.evaluate [READING] [SOURCE]
 
-defaults to tests/fixtures/fy2022_reading.yaml and raw/2022. It reports how many cells and fields the
+defaults to tests/fixtures/fy2022_reading.yaml and raw/ (the year is the reading's). It reports how many cells and fields the
 automatic alignment (no corrections) places as the person does, and whether every cell it gets wrong is
 flagged for review — the property that matters most: a wrong value must never be published silently.
 """
@@ -100,7 +100,8 @@ def main(argv: list[str]) -> int:
 
     root = Path(__file__).resolve().parents[2]
     reading_path = Path(argv[0]) if argv else root / "tests/fixtures/fy2022_reading.yaml"
-    raw = read_raw_year(Path(argv[1]) if len(argv) > 1 else root / "raw", 2022)
+    fiscal_year = yaml.safe_load(reading_path.read_text(encoding="utf-8"))["fiscal_year"]
+    raw = read_raw_year(Path(argv[1]) if len(argv) > 1 else root / "raw", fiscal_year)
     table = parse_extracted_text(raw.data, str(raw.source))
     rows = {n: col.align_row(r, n) for n, r in project_numbers(table).items()}
     e = evaluate(rows, load_reading(reading_path))

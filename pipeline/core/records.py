@@ -10,7 +10,7 @@ from pipeline.core.align import AlignedRow
 from pipeline.core.cell_types import CATEGORIES, Status, parse_category, parse_status
 from pipeline.core.flags import Flag, Severity
 from pipeline.core.normalise import nfkc, normalise_text, split_departments
-from pipeline.ingest.extracted_text import Cell
+from pipeline.ingest.source import Cell
 
 CITY_CODE = "141500"
 CITY_NAME = "相模原市"

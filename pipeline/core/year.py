@@ -9,7 +9,7 @@ from pipeline.core.corrections import Correction, apply_value_corrections, place
 from pipeline.core.flags import Flag
 from pipeline.core.records import ProjectRecord, build_record, with_review_fields
 from pipeline.errors import SourceFormatError
-from pipeline.ingest.extracted_text import DroppedCell, SourceRow, SourceTable
+from pipeline.ingest.source import DroppedCell, SourceRow, SourceTable
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,14 @@ def project_numbers(table: SourceTable) -> dict[int, SourceRow]:
 def build_core_year(table: SourceTable, corrections: list[Correction], corrections_file: str) -> CoreYear:
     """Align, correct and build the records of one year; flags say what a reviewer should look at."""
     rows = project_numbers(table)
-    automatic = {number: align_row(row, number) for number, row in rows.items()}
+    # A template gives every cell's column; the aligner then only lays out what the header says.
+    given = {n: {c.ref: table.columns[c.ref] for c in row.cells} for n, row in rows.items()} if table.columns else {}
+    automatic = {number: align_row(row, number, given.get(number)) for number, row in rows.items()}
     pins = placement_pins(corrections, automatic, corrections_file)
     aligned = {
-        number: align_row(rows[number], number, pins[number]) if number in pins else automatic[number]
+        number: align_row(rows[number], number, {**given.get(number, {}), **pins[number]})
+        if number in pins
+        else automatic[number]
         for number in rows
     }
     placed_by = {c.cell: c.id for c in corrections if c.is_placement}

@@ -16,10 +16,10 @@ the line number, because it means the format changed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from pipeline.core.normalise import nfkc
 from pipeline.errors import SourceFormatError
+from pipeline.ingest.source import Cell, DroppedCell, SourceRow, SourceTable
 
 MAX_SOURCE_BYTES = 20_000_000
 """A year's list is about 80 kB; anything this large is not the list and would only exhaust memory."""
@@ -33,54 +33,6 @@ HEADER_LABELS = {
 _REIWA_PLAN = re.compile(r"令和\s*(\d+)\s*年度\s*PLAN")
 _REIWA_RESULTS = re.compile(r"[(（]\s*R\s*(\d+)\s*取組結果")
 _PROJECT_NUMBER = re.compile(r"\d{1,4}")
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One non-empty tab-separated cell of the source, where it was, and its text exactly as decoded."""
-
-    page: int
-    line: int
-    column: int
-    text: str
-
-    @property
-    def ref(self) -> str:
-        """Where to find the cell: page, line and tab position (1-based), e.g. ``p1:L7:c4``."""
-        return f"p{self.page}:L{self.line}:c{self.column}"
-
-
-@dataclass(frozen=True)
-class SourceRow:
-    """A project's line: its non-empty cells in source order (the first one is the project number)."""
-
-    page: int
-    line: int
-    cells: tuple[Cell, ...]
-
-    @property
-    def number_text(self) -> str:
-        return nfkc(self.cells[0].text).strip()
-
-
-@dataclass(frozen=True)
-class DroppedCell:
-    """A source cell that is deliberately not part of any record (page titles, column headers)."""
-
-    cell: Cell
-    reason: str
-
-
-@dataclass(frozen=True)
-class SourceTable:
-    """The whole list as read from one file."""
-
-    file: str
-    encoding: str
-    fiscal_year: int
-    pages: int
-    rows: tuple[SourceRow, ...]
-    dropped: tuple[DroppedCell, ...]
 
 
 def decode_source(data: bytes, file: str) -> tuple[str, str]:
@@ -252,3 +204,14 @@ def parse_extracted_text(data: bytes, file: str) -> SourceTable:
             file=file,
         )
     return SourceTable(file, encoding, fiscal_year, page, tuple(rows), tuple(dropped))
+
+
+def source_cell_positions(data: bytes, file: str) -> set[tuple[int, int]]:
+    """(line, column) of every non-empty tab-separated cell in the source, counted afresh."""
+    text, _ = decode_source(data, file)
+    return {
+        (number, column)
+        for number, line in enumerate(split_lines(text), start=1)
+        for column, cell in enumerate(line.split("\t"), start=1)
+        if cell.strip()
+    }

@@ -49,8 +49,14 @@ def table_file_names(fiscal_year: int) -> list[str]:
 
 
 def datapackage(
-    fiscal_year: int, files: dict[str, bytes], frames: dict[str, pd.DataFrame], provenance: dict, dates: tuple[str, str]
+    fiscal_year: int,
+    files: dict[str, bytes],
+    frames: dict[str, pd.DataFrame],
+    provenance: dict,
+    dates: tuple[str, str],
+    inputs: str,
 ) -> dict:
+    """The release's descriptor; ``inputs`` is the digest of raw/<FY>/ it was built from (see raw.inputs_digest)."""
     meta = dataset_meta(fiscal_year)
     issued, modified = dates
     resources = []
@@ -105,6 +111,7 @@ def datapackage(
         "temporalCoverage": {"start": f"{fiscal_year}-04-01", "end": f"{fiscal_year + 2}-03-31"},
         "issued": issued,
         "modified": modified,
+        "inputsDigest": inputs,
         "resources": resources,
     }
 

@@ -14,7 +14,7 @@ from pipeline.core.flags import Flag, Severity
 from pipeline.core.normalise import normalise_text
 from pipeline.core.records import ProjectRecord
 from pipeline.core.year import CoreYear
-from pipeline.ingest.extracted_text import Cell
+from pipeline.ingest.source import Cell
 from pipeline.schema import wareki
 
 

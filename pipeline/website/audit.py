@@ -39,7 +39,7 @@ AXE_OPTIONS = {
     # Newer axe-core releases run this WCAG 2.1 rule by default; the bundled one marks it experimental.
     "rules": {"label-content-name-mismatch": {"enabled": True}},
 }
-DOWNLOADS = (".csv", ".json", ".jsonld", ".md", ".xml", ".gz")
+DOWNLOADS = (".csv", ".json", ".jsonld", ".md", ".xml", ".gz", ".xlsx", ".zip", ".pdf")
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

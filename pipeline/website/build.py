@@ -153,7 +153,12 @@ def landing_page(years: list[int]) -> bytes:
         f'<p class="newest"><a href="{newest}/">最新：{wareki(newest)}の事業一覧</a></p>\n'
         f"<h2>年度の一覧</h2>\n<ul>{links}</ul>\n"
         '<h2>データ</h2>\n<ul><li><a href="catalog.jsonld">全年度のデータの目録（DCAT、JSON-LD）</a></li>'
-        '<li><a href="141500_open_data_list.csv">オープンデータ一覧（CSV）</a></li></ul>\n',
+        '<li><a href="141500_open_data_list.csv">オープンデータ一覧（CSV）</a></li></ul>\n'
+        "<h2>事業一覧の記入用テンプレート</h2>\n"
+        "<p>次の年度の事業一覧を、PDFではなく表のまま提出するための様式です。</p>\n"
+        '<ul><li><a href="template/141500_ict_projects_template.xlsx">テンプレート（Excel）</a></li>'
+        '<li><a href="template/141500_ict_projects_template.csv">テンプレート（CSV、UTF-8 BOM付き）</a></li>'
+        '<li><a href="template/141500_ict_projects_template_guide.md">書き方（Markdown）</a></li></ul>\n',
     )
 
 

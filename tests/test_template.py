@@ -1,0 +1,93 @@
+"""The intake template: a clean list gives the same records as the PDF-extracted text."""
+
+import io
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, RAW
+
+from pipeline.__main__ import build_year
+from pipeline.core.year import build_core_year
+from pipeline.errors import SourceFormatError
+from pipeline.ingest.read import parse_source
+from pipeline.ingest.template import TEMPLATE_COLUMNS
+from pipeline.out.tables import projects_frame
+from pipeline.out.template import guide_markdown, template_csv, template_xlsx
+
+DATA_FIELDS = [c for c in projects_frame([]).columns if c not in ("要確認", "確認事項")]
+
+
+def records_from(data: bytes, name: str, year: int):
+    return build_core_year(parse_source(data, name, year), [], "none").records
+
+
+@pytest.fixture(scope="module")
+def fy2022():
+    return build_year(RAW, 2022)
+
+
+@pytest.mark.parametrize(("writer", "name"), [(template_csv, "list.csv"), (template_xlsx, "list.xlsx")])
+def test_fy2022_through_the_template_gives_the_same_records(fy2022, writer, name):
+    again = records_from(writer(fy2022.records), name, 2022)
+    expected = projects_frame(fy2022.records)[DATA_FIELDS]
+    assert projects_frame(again)[DATA_FIELDS].equals(expected)
+
+
+def test_the_three_intake_paths_of_the_test_year_agree():
+    frames = [
+        projects_frame(build_year(FIXTURES / folder, 2023).records)
+        for folder in ("raw_fy2023", "raw_fy2023_csv", "raw_fy2023_xlsx")
+    ]
+    assert frames[0]["ID"].tolist() == [1, 4, 7, 22, 35, 36]
+    assert frames[1].equals(frames[0]) and frames[2].equals(frames[0])
+
+
+def test_template_cells_keep_their_row_and_column():
+    table = parse_source(template_csv(build_year(FIXTURES / "raw_fy2023", 2023).records), "list.csv", 2023)
+    first = table.rows[0]
+    assert first.line == 2 and first.cells[0].ref == "p1:L2:c1"
+    assert table.columns[first.cells[2].ref] == "所管課"
+
+
+def _csv(header: list[str], *rows: list[str]) -> bytes:
+    lines = [",".join(header)] + [",".join(r) for r in rows]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param(_csv(list(TEMPLATE_COLUMNS[:-1])), "ない列: ICT戦略調整委員会からの意見等", id="missing column"),
+        pytest.param(
+            _csv([*TEMPLATE_COLUMNS[:5], "備考", *TEMPLATE_COLUMNS[5:]]), "知らない列: 備考", id="extra column"
+        ),
+        pytest.param(_csv(list(TEMPLATE_COLUMNS)), "事業の行がありません", id="no rows"),
+        pytest.param(
+            _csv(list(TEMPLATE_COLUMNS), ["一", "事業"]), "ID（事業番号）が空か、数字ではありません", id="bad id"
+        ),
+        pytest.param(_csv(list(TEMPLATE_COLUMNS), ["1", *["x"] * 20]), "見出しのない列に値", id="too many cells"),
+    ],
+)
+def test_template_errors_are_explained(data, message):
+    with pytest.raises(SourceFormatError) as info:
+        parse_source(data, "raw/2024/list.csv", 2024)
+    assert message in str(info.value)
+
+
+def test_xlsx_without_the_sheet_is_explained():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Sheet1"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(SourceFormatError, match="シート「事業一覧」"):
+        parse_source(buffer.getvalue(), "list.xlsx", 2024)
+
+
+def test_templates_are_deterministic_and_documented():
+    assert template_xlsx() == template_xlsx()
+    assert template_csv().startswith(b"\xef\xbb\xbf") and template_csv().count(b"\r\n") == 1
+    guide = guide_markdown()
+    assert all(f"`{c}`" in guide for c in TEMPLATE_COLUMNS)
+    assert Path(FIXTURES / "raw_fy2023_xlsx/2023/list.xlsx").read_bytes()[:2] == b"PK"
