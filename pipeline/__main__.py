@@ -54,6 +54,19 @@ def _failures(result) -> list[str]:
     return messages
 
 
+def _review_summary(result, out_dir: Path, year: int) -> str:
+    core = next(
+        e.materialization.metadata
+        for e in result.get_asset_materialization_events()
+        if e.asset_key.to_user_string() == "core_projects"
+    )
+    report = out_dir / "data" / str(year) / f"141500_ict_review_{year}.md"
+    return (
+        f"   要確認の事業 {core['projects_needing_review'].value} / {core['projects'].value}、"
+        f"未解決の確認事項 {core['open_flags'].value}件 → {report}"
+    )
+
+
 def _failed_checks(result) -> list[str]:
     return [e.asset_check_key.name for e in result.get_asset_check_evaluations() if not e.passed]
 
@@ -96,6 +109,7 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path) -> int:
         )
         if result.success and not _failed_checks(result):
             print(f"   公開しました / published ({time.perf_counter() - began:.1f} s)")
+            print(_review_summary(result, out_dir, year))
         else:
             failed = True
             print(

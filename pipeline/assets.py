@@ -62,6 +62,17 @@ class ProjectPaths(dg.ConfigurableResource):
         return Path(self.out_dir)
 
 
+def explain_failure(exc: ValidationFailed, year: CoreYear, source: SourceTable) -> str:
+    """A schema failure in the operator's terms: which source lines, and what the review flags say."""
+    lines = {int(r.number_text): r.line for r in source.rows}
+    notes = []
+    for record in year.records:
+        if record.project in exc.projects:
+            notes.append(f"事業No.{record.project}（{source.file} の{lines.get(record.project, '?')}行目）:")
+            notes += [f"  - 【{f.field}】{f.issue}" for f in record.open_flags]
+    return exc.ja + ("\n" + "\n".join(notes) if notes else "") + "\n" + exc.en
+
+
 def year_partitions(raw_dir: Path) -> dg.StaticPartitionsDefinition:
     return dg.StaticPartitionsDefinition([str(y) for y in fiscal_years(raw_dir)])
 
@@ -149,15 +160,18 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
         yield dg.AssetCheckResult(
             check_name="conservation",
             passed=not problems,
-            description="\n".join(problems[:50])
-            or "すべてのセルが1つの項目に入っているか、理由付きで除外されています。",
+            description="\n".join([*problems[:50], f"Conservation failed: {len(problems)} problem(s), listed above."])
+            if problems
+            else "すべてのセルが1つの項目に入っているか、理由付きで除外されています。",
             metadata={"violations": len(problems), "cells": sum(len(r.cells) for r in source_cells.rows)},
         )
         try:
             validate_table("projects", projects_frame(year.records))
             yield dg.AssetCheckResult(check_name="projects_schema", passed=True, metadata={"rows": len(year.records)})
         except ValidationFailed as exc:
-            yield dg.AssetCheckResult(check_name="projects_schema", passed=False, description=exc.ja)
+            yield dg.AssetCheckResult(
+                check_name="projects_schema", passed=False, description=explain_failure(exc, year, source_cells)
+            )
 
     @dg.asset(
         partitions_def=partitions,
@@ -189,7 +203,7 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
         files["datapackage.json"] = datapackage_bytes(package)
         files[dictionary_file_name(fy)] = data_dictionary(fy).encode("utf-8")
         files[review_file_name(fy)] = review_report(core_projects).encode("utf-8")
-        staging = fresh_staging(paths.out, f"data-{fy}-{context.run_id}")
+        staging = fresh_staging(paths.out, f"data-{fy}-{context.run.run_id}")
         sizes = write_files(staging, files)
         yield dg.Output(
             str(staging),
@@ -205,7 +219,10 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
         yield dg.AssetCheckResult(
             check_name="frictionless",
             passed=report.valid,
-            description="valid" if report.valid else "\n".join(frictionless_errors(report)[:50]),
+            description="valid"
+            if report.valid
+            else "公開するファイルが datapackage.json の定義に合いません（frictionless validate）:\n"
+            + "\n".join(frictionless_errors(report)[:50]),
             metadata={"resources": len(package["resources"]), "errors": len(frictionless_errors(report))},
         )
 
@@ -231,9 +248,9 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
         """The year's public site: pages generated from the staged release (every source value HTML-escaped),
         built with `mkdocs build --strict` into published/.staging/, with the release files for download."""
         fy = core_projects.fiscal_year
-        work = fresh_staging(paths.out, f"site-{fy}-{context.run_id}-work")
+        work = fresh_staging(paths.out, f"site-{fy}-{context.run.run_id}-work")
         site = build_year_site(Path(release_files), fy, work)
-        staged = staging_dir(paths.out, f"site-{fy}-{context.run_id}")
+        staged = staging_dir(paths.out, f"site-{fy}-{context.run.run_id}")
         if staged.exists():
             shutil.rmtree(staged)
         site.rename(staged)
@@ -249,11 +266,17 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
         )
         broken = broken_links(staged, LANDING_FILES)
         yield dg.AssetCheckResult(
-            check_name="site_links", passed=not broken, description="\n".join(broken[:50]) or "ok"
+            check_name="site_links",
+            passed=not broken,
+            description="リンク切れ / broken links:\n" + "\n".join(broken[:50]) if broken else "ok",
         )
         external = third_party_resources(staged)
         yield dg.AssetCheckResult(
-            check_name="site_no_third_party", passed=not external, description="\n".join(external[:50]) or "ok"
+            check_name="site_no_third_party",
+            passed=not external,
+            description="他のサイトから読み込むもの / loaded from other hosts:\n" + "\n".join(external[:50])
+            if external
+            else "ok",
         )
 
     @dg.asset(partitions_def=partitions, group_name="release")
@@ -347,7 +370,9 @@ def site_landing(paths: ProjectPaths):
     yield dg.Output(str(root), metadata={"years": ", ".join(map(str, years)), "index": str(root / "index.html")})
     broken = broken_links(root)
     yield dg.AssetCheckResult(
-        check_name="whole_site_links", passed=not broken, description="\n".join(broken[:50]) or "ok"
+        check_name="whole_site_links",
+        passed=not broken,
+        description="リンク切れ / broken links:\n" + "\n".join(broken[:50]) if broken else "ok",
     )
 
 

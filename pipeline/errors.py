@@ -42,5 +42,9 @@ class CorrectionError(PipelineError):
     """An entry of the reviewed corrections file does not apply (stale, unknown project or field)."""
 
 
+@dataclass
 class ValidationFailed(PipelineError):
     """The records break the schema or the conservation rule; nothing is published."""
+
+    projects: tuple[int, ...] = ()
+    """The projects (IDs) whose rows failed."""

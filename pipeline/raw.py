@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import SourceFormatError
+from pipeline.ingest.extracted_text import MAX_SOURCE_BYTES
 
 PROVENANCE_FILE = "provenance.yaml"
 CORRECTIONS_FILE = "corrections.yaml"
@@ -73,6 +74,14 @@ def read_raw_year(raw_dir: Path, fiscal_year: int) -> RawYear:
     """Read a year's source and check it against its provenance sidecar."""
     year_dir = raw_dir / str(fiscal_year)
     source = find_source(year_dir)
+    if source.stat().st_size > MAX_SOURCE_BYTES:
+        raise SourceFormatError(
+            f"ファイルが大きすぎます（{source.stat().st_size:,} バイト、上限 {MAX_SOURCE_BYTES:,} バイト）。"
+            "事業一覧のファイルか確認してください。",
+            f"The file is too large ({source.stat().st_size:,} bytes, limit {MAX_SOURCE_BYTES:,}). "
+            "Check that it is the project list.",
+            file=str(source),
+        )
     data = source.read_bytes()
     sidecar = year_dir / PROVENANCE_FILE
     if not sidecar.exists():

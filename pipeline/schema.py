@@ -246,11 +246,13 @@ def validate_table(key: str, frame: pd.DataFrame, id_column: str = "ID") -> pd.D
     try:
         return pandera_schema(key).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        problems = []
+        problems, projects = [], set()
         for case in exc.failure_cases.itertuples():
             project = None
             if case.index is not None and not pd.isna(case.index) and id_column in frame.columns:
                 project = frame.loc[case.index, id_column]
+            if project is not None:
+                projects.add(int(project))
             where = f"事業No.{project} " if project is not None else ""
             column = case.column if isinstance(case.column, str) else "（表全体）"
             problems.append(f"{where}項目「{column}」: {case.check}（値: {str(case.failure_case)[:40]!r}）")
@@ -258,4 +260,5 @@ def validate_table(key: str, frame: pd.DataFrame, id_column: str = "ID") -> pd.D
         raise ValidationFailed(
             f"表「{table(key).title}」がスキーマに合いません（{len(problems)}件）:\n  {listing}",
             f"Table {key} does not match its schema ({len(problems)} problems); see the list above.",
+            projects=tuple(sorted(projects)),
         ) from None

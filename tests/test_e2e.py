@@ -123,6 +123,7 @@ def test_cli_publishes_fy2022_deterministically(tmp_path):
         pytest.param(lambda b: b.replace(b"\n", b"\r\n"), id="CRLF"),
         pytest.param(lambda b: b"\xef\xbb\xbf" + b, id="BOM"),
         pytest.param(lambda b: b.decode("utf-8").encode("cp932"), id="CP932"),
+        pytest.param(lambda b: b.replace(b"\n", b"\t\t\n") + b"\n\n\n", id="trailing tabs and blank lines"),
     ],
 )
 def test_encoding_variants_publish_the_same_table(tmp_path, variant):

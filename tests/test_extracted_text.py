@@ -81,3 +81,9 @@ def test_row_before_header_is_an_error():
 def test_decode_labels():
     assert decode_source("あ".encode(), "f")[1] == "UTF-8"
     assert decode_source("あ".encode("cp932"), "f")[1] == "CP932 (Shift_JIS)"
+
+
+def test_a_project_mentioning_header_words_is_still_a_project():
+    """Found by fuzzing: a row whose cells say 事業名 and PLAN was taken for a header line."""
+    table = parse_extracted_text(make_source("1\t事業名の見直し\tDX推進課\tPLANの改善"), "t.txt")
+    assert [r.number_text for r in table.rows] == ["1"]

@@ -72,3 +72,10 @@ def test_split_departments(raw, departments):
 def test_normalisation_is_idempotent(text):
     once = normalise_text(text)
     assert normalise_text(once) == once
+
+
+def test_composition_after_a_removed_space_is_stable():
+    """Found by fuzzing: NFKC turns ¸ into space + combining cedilla; once the space goes, K and the cedilla
+    compose into Ķ, and normalising again must not change the result."""
+    assert normalise_text("K¸") == "Ķ"
+    assert normalise_text(normalise_text("K¸")) == "Ķ"

@@ -50,7 +50,10 @@ def check_conservation(
             problems += _check_value(record, name, fv, cells, by_id)
     for ref in cells:
         if claims[ref] == 0:
-            problems.append(f"セル {ref}（「{_preview(cells[ref].text)}」）がどの項目にも入っていません。")
+            problems.append(
+                f"セル {ref}（「{_preview(cells[ref].text)}」）がどの項目にも入っていません。"
+                "入れられる列がなかったセルです。確認レポートを見て、訂正ファイルに cell と field を書いて配置してください。"
+            )
         elif claims[ref] > 1:
             problems.append(f"セル {ref}（「{_preview(cells[ref].text)}」）が{claims[ref]}か所に入っています。")
     for ref in set(claims) - set(cells):

@@ -14,7 +14,9 @@ KIND_LABELS = {
     "status_unreadable": "チェック欄を読み取れない",
     "status_blank_with_text": "チェック欄が未記入",
     "category_missing": "事業区分がない",
+    "departments_missing": "所管課がない",
     "category_unknown": "事業区分が不明",
+    "formula_like": "数式に見える値",
 }
 
 

@@ -90,10 +90,23 @@ def remove_letter_spacing(line: str) -> str:
     return " ".join(out)
 
 
-def normalise_text(text: str) -> str:
-    """Normalise one cell: NFKC, whitespace, letter-spacing, and list items on their own lines."""
+def _normalise_once(text: str) -> str:
     text = _WHITESPACE.sub(" ", nfkc(text)).strip()
     return _SPACE_BEFORE_BULLET.sub("\n", remove_letter_spacing(text)) if text else ""
+
+
+def normalise_text(text: str) -> str:
+    """Normalise one cell: NFKC, whitespace, letter-spacing, and list items on their own lines.
+
+    Repeated until nothing changes: removing a space can bring together characters that NFKC then composes
+    (found by fuzzing: ``K¸`` → ``K`` + combining cedilla → ``Ķ``), and normalised text must stay as it is.
+    """
+    for _ in range(4):
+        again = _normalise_once(text)
+        if again == text:
+            break
+        text = again
+    return text
 
 
 def list_items(text: str) -> list[str]:

@@ -90,6 +90,8 @@ def build_record(aligned: AlignedRow, fiscal_year: int, pinned: Mapping[str, str
     fields[CATEGORY_CODE] = FieldValue(category_code(str(fields[col.CATEGORY].value)), how=DERIVED)
     flags += _status_flags(aligned, fields)
     flags += _category_flags(aligned)
+    flags += _departments_flags(aligned)
+    flags += _formula_flags(aligned.project, fields)
     return ProjectRecord(fiscal_year, project, fields, flags)
 
 
@@ -143,6 +145,19 @@ def _status_flags(aligned: AlignedRow, fields: dict[str, FieldValue]) -> list[Fl
     return flags
 
 
+def _departments_flags(aligned: AlignedRow) -> list[Flag]:
+    if aligned.cells_in(col.DEPARTMENTS):
+        return []
+    return [
+        Flag(
+            aligned.project, col.DEPARTMENTS, (), "departments_missing", Severity.REVIEW,
+            "所管課のセルが見つかりません（3番目のセルが課の名前ではありません）。行が途中で切れているか、所管課が空欄です。",
+            "空欄のままにしました。所管課は必須のため、このままでは公開できません。",
+            "原本のPDFで確認し、訂正ファイルで所管課を書いてください。",
+        )
+    ]  # fmt: skip
+
+
 def _category_flags(aligned: AlignedRow) -> list[Flag]:
     cells = aligned.cells_in(col.CATEGORY)
     project = aligned.project
@@ -174,6 +189,19 @@ def _category_flags(aligned: AlignedRow) -> list[Flag]:
             )
         ]
     return []
+
+
+def _formula_flags(project: int, fields: dict[str, FieldValue]) -> list[Flag]:
+    return [
+        Flag(
+            project, name, fv.cells, "formula_like", Severity.INFO,
+            f"値が「{str(fv.value)[:1]}」で始まるため、表計算ソフトで開くと数式として扱われるおそれがあります。",
+            "CSVでは先頭に ' を1つ付けました（JSONとサイトは原本どおり）。",
+            "対応は不要です。",
+        )
+        for name, fv in fields.items()
+        if isinstance(fv.value, str) and fv.value.startswith(("=", "+", "-", "@"))
+    ]  # fmt: skip
 
 
 def with_review_fields(record: ProjectRecord) -> ProjectRecord:

@@ -19,7 +19,7 @@ import re
 
 from pipeline.core.normalise import nfkc
 from pipeline.errors import SourceFormatError
-from pipeline.ingest.source import Cell, DroppedCell, SourceRow, SourceTable
+from pipeline.ingest.source import Cell, DroppedCell, SourceRow, SourceTable, check_row
 
 MAX_SOURCE_BYTES = 20_000_000
 """A year's list is about 80 kB; anything this large is not the list and would only exhaust memory."""
@@ -94,14 +94,16 @@ def _line_kind(fields: list[str]) -> str:
     joined = " ".join(non_empty)
     if not non_empty:
         return "blank"
+    # A project row starts with its number; no title or header line does (so a project whose text happens
+    # to mention 事業名 and PLAN is still a project).
+    if _PROJECT_NUMBER.fullmatch(texts[0]) and len(fields) > 1:
+        return "row"
     if len(non_empty) == 1 and "事業一覧" in joined:
         return "title"
     if "事業名" in joined and "PLAN" in joined:
         return "header1"
     if "行動目標" in joined and "成果指標" in joined:
         return "header2"
-    if _PROJECT_NUMBER.fullmatch(texts[0]) and len(fields) > 1:
-        return "row"
     return "unknown"
 
 
@@ -179,7 +181,7 @@ def parse_extracted_text(data: bytes, file: str) -> SourceTable:
                     file=file,
                     line=number,
                 )
-            rows.append(SourceRow(page, number, cells))
+            rows.append(check_row(SourceRow(page, number, cells), file))
         else:
             preview = nfkc(line).strip()[:40]
             raise SourceFormatError(

@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.core.normalise import nfkc
+from pipeline.errors import SourceFormatError
+
+MAX_CELL_CHARS = 10_000
+"""The longest cell of the FY2022 list has 550 characters; a cell this long is not a cell of the list."""
+MAX_ROW_CELLS = 24
+"""The list has 20 columns (a duplicated status cell or two may add one); more cells mean a broken row."""
 
 
 @dataclass(frozen=True)
@@ -58,3 +64,28 @@ class SourceTable:
     columns: dict[str, str] = field(default_factory=dict)
     """For a template, each cell's column as its header says (cell ref → column); empty when the columns
     must be inferred by the aligner."""
+
+
+def check_row(row: SourceRow, file: str) -> SourceRow:
+    """Reject a row no layout could hold: far too many cells, or a cell far longer than any in the list."""
+    number = row.number_text
+    if len(row.cells) > MAX_ROW_CELLS:
+        raise SourceFormatError(
+            f"事業No.{number} の行にセルが{len(row.cells)}個あります（一覧は20列）。行が結合されたか、区切りが壊れています。",
+            f"Project {number}'s row has {len(row.cells)} cells (the list has 20 columns): rows merged or broken.",
+            file=file,
+            line=row.line,
+            project=int(number) if number.isdigit() else None,
+        )
+    for cell in row.cells:
+        if len(cell.text) > MAX_CELL_CHARS:
+            raise SourceFormatError(
+                f"{cell.column}番目のセルが{len(cell.text):,}字あり、長すぎます（上限{MAX_CELL_CHARS:,}字）。"
+                "原本のファイルが壊れていないか確認してください。",
+                f"Cell {cell.column} has {len(cell.text):,} characters, more than {MAX_CELL_CHARS:,}: "
+                "check that the source is not corrupted.",
+                file=file,
+                line=row.line,
+                project=int(number) if number.isdigit() else None,
+            )
+    return row

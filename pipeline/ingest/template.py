@@ -14,7 +14,7 @@ from pipeline.core.align import COLUMNS
 from pipeline.core.normalise import nfkc
 from pipeline.errors import SourceFormatError
 from pipeline.ingest.extracted_text import _PROJECT_NUMBER, decode_source
-from pipeline.ingest.source import Cell, DroppedCell, SourceRow, SourceTable
+from pipeline.ingest.source import Cell, DroppedCell, SourceRow, SourceTable, check_row
 
 SHEET = "事業一覧"
 TEMPLATE_COLUMNS = COLUMNS
@@ -115,7 +115,7 @@ def parse_template(data: bytes, file: str, fiscal_year: int) -> SourceTable:
                 line=number,
                 field="ID",
             )
-        source_rows.append(SourceRow(1, number, cells))
+        source_rows.append(check_row(SourceRow(1, number, cells), file))
         columns.update({c.ref: TEMPLATE_COLUMNS[c.column - 1] for c in cells})
     if not source_rows:
         raise SourceFormatError("テンプレートに事業の行がありません。", "The template has no project rows.", file=file)

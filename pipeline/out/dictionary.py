@@ -33,7 +33,8 @@ def data_dictionary(fiscal_year: int) -> str:
         f"# データ辞書 {meta.title}",
         "",
         "公開している表の列の意味・型・取りうる値。schemas/ の定義から生成している。",
-        "CSVは UTF-8（BOM付き）、JSON は UTF-8（BOMなし）。",
+        "CSVは UTF-8（BOM付き）、JSON は UTF-8（BOMなし）。CSVでは、表計算ソフトで数式として扱われないよう、"
+        "= + - @ で始まる文字列の前に ' を1つ付けている（JSONは原本どおり）。",
         "",
     ]
     for spec in per_year_tables():

@@ -20,7 +20,8 @@ PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
 FORMAT_NOTES = {
     "csv": "UTF-8（BOM付き）のCSV。1行目が見出し、レコードの区切りはCRLF、引用符はRFC 4180のとおり。"
-    "セルの中の箇条書きは改行（LF）で区切り、リストの項目は半角セミコロン（;）で区切る。",
+    "セルの中の箇条書きは改行（LF）で区切り、リストの項目は半角セミコロン（;）で区切る。"
+    "表計算ソフトで数式として扱われないよう、= + - @ で始まる文字列の前には ' を1つ付けている（JSONは原本どおり）。",
     "json": "UTF-8（BOMなし）のJSON。同じ名前のCSVと同じレコードの配列で、列名も同じ。整数・真偽値は型のまま、"
     "リストは配列、空欄は null。",
 }
@@ -80,6 +81,7 @@ def datapackage(
                 resource["rows"] = len(frames[spec.key])
                 resource["dialect"] = {"header": True, "delimiter": ",", "quoteChar": '"', "doubleQuote": True}
                 resource["bom"] = True
+                resource["formulaEscape"] = "a text cell starting with = + - @ TAB or CR is prefixed with one '"
             else:
                 # frictionless reads JSON tables without counting bytes, so it could not check this file's hash;
                 # described as JSON, its hash and size are checked, and the tests compare it with the CSV twin.

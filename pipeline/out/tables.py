@@ -6,6 +6,12 @@ needs it to read UTF-8), header in row 1, CRLF between records, fields quoted on
 items inside a cell kept on their own lines (LF), booleans as ``true``/``false``, lists joined with ``;``,
 empty cells empty. The JSON twin has the same records and field names with typed values: integers, booleans,
 lists as arrays, and ``null`` where the CSV cell is empty.
+
+CSV injection: a spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
+return) as a formula. The CSV exists for people opening it in Excel, so such a text cell is written with a
+leading apostrophe (OWASP's advice), which spreadsheets treat as "this is text". The JSON twin is never changed:
+programs that need the exact value read the JSON, or drop that one apostrophe (the rule is stated in
+datapackage.json and the data dictionary). Every such cell is also recorded as an informational review flag.
 """
 
 from __future__ import annotations
@@ -179,9 +185,19 @@ def year_frames(year: CoreYear) -> dict[str, pd.DataFrame]:
     }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(text: str) -> str:
+    """Make a text cell inert in spreadsheets (see the module docstring); other values are unchanged."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return escape_formula(value)
     return "" if value is None else str(value)
 
 

@@ -1,0 +1,87 @@
+"""Properties that must hold for any input (hypothesis, with a bounded budget so CI stays quick).
+
+The normaliser is idempotent and total; the parser either reads a table or raises SourceFormatError; the
+aligner places every cell of any row exactly once (or leaves it unplaced and flagged), and the conservation
+check holds for whatever it builds.
+"""
+
+import os
+import string
+
+from conftest import HEADER_1, HEADER_2, TITLE
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.core import align as col
+from pipeline.core.align import align_row
+from pipeline.core.conservation import check_conservation
+from pipeline.core.normalise import normalise_text
+from pipeline.core.year import build_core_year
+from pipeline.errors import PipelineError
+from pipeline.ingest.extracted_text import parse_extracted_text
+
+BUDGET = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+JAPANESE = "事業計画課題実施成果指標年度電子申請推進の・○●①②■□※、。（）() 　-=+@<>&\"'`*_[]{}#|"
+TEXT = st.text(alphabet=st.sampled_from(list(JAPANESE + string.ascii_letters + string.digits + " \u3000")), max_size=60)
+CELL = st.one_of(
+    TEXT.filter(lambda t: t.strip() and "\t" not in t),
+    st.sampled_from(
+        [
+            "■計画以上・計画どおり □課題あり",
+            "□計画以上・計画どおり ■課題あり",
+            "○計画以上・計画どおり □課題あり",
+            "■計画以上・計画どおり ■課題あり",
+            "■計画あり",
+            "重点事業 (A)",
+            "探索型事業(C)",
+            "発展型事業 (D)",
+            "同左：6 種類増加",
+            "・43手続きの電子申請化を達成した。",
+            "D X 推進課",
+        ]
+    ),
+)
+
+
+@BUDGET
+@given(st.text(max_size=200))
+def test_normalisation_is_total_and_idempotent(text):
+    once = normalise_text(text)
+    assert normalise_text(once) == once
+
+
+@BUDGET
+@given(st.binary(max_size=2000))
+def test_parser_reads_or_explains_any_bytes(data):
+    try:
+        parse_extracted_text(data, "fuzz.txt")
+    except PipelineError as exc:
+        assert exc.ja and exc.en and exc.file == "fuzz.txt"
+
+
+def _source(rows: list[list[str]]) -> bytes:
+    lines = ["", TITLE, "", HEADER_1, HEADER_2]
+    lines += ["\t".join([str(i), "事業名", "DX推進課", *cells]) for i, cells in enumerate(rows, start=1)]
+    return "\n".join(lines).encode("utf-8")
+
+
+@BUDGET
+@given(st.lists(st.lists(CELL, max_size=19), min_size=1, max_size=4))
+def test_every_cell_is_placed_once_and_conservation_holds(rows):
+    data = _source(rows)
+    table = parse_extracted_text(data, "fuzz.txt")
+    for row in table.rows:
+        aligned = align_row(row, int(row.number_text))
+        assert [p.cell for p in aligned.placements] == list(row.cells)
+        placed = [p.column for p in aligned.placements if p.column in col.COLUMNS]
+        assert len(placed) == len(set(placed))
+        unplaced = {p.cell.ref for p in aligned.placements if p.column == col.UNPLACED}
+        assert unplaced <= {ref for f in aligned.flags if f.kind == "unplaced_cell" for ref in f.cells}
+    year = build_core_year(table, [], "none")
+    problems = check_conservation(data, table, year.records, year.dropped, [])
+    unplaced_rows = any(p.column == col.UNPLACED for r in year.aligned.values() for p in r.placements)
+    assert problems == [] or unplaced_rows
