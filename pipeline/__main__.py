@@ -1,11 +1,12 @@
 """Command line for operators and scripts.
 
-    python -m pipeline publish  [--year 2022] [--raw DIR] [--out DIR]
+    python -m pipeline publish  [--year 2022] [--raw DIR] [--out DIR] [--force] [--jobs N]
     python -m pipeline review    --year 2022  [--raw DIR]
     python -m pipeline template [--year 2022] [--raw DIR] --out FILE.csv|FILE.xlsx
 
 ``publish`` publishes every fiscal year in raw/ (or the ones given) into published/ (or DIR), printing each
-stage and its duration. ``review`` prints a year's review report (what to check, with ready corrections)
+stage and its duration; years whose inputs and code are unchanged since their last release are skipped
+(``--force`` rebuilds them), and several years are built in parallel (``--jobs``). ``review`` prints a year's review report (what to check, with ready corrections)
 without publishing anything. ``template`` writes the intake template, empty or filled with a year's records.
 On any problem the command prints what went wrong, where, and what to do, in Japanese and English, exits with
 status 1 and leaves the previous release as it was.
@@ -24,7 +25,7 @@ from pipeline.errors import PipelineError
 
 def _configure_dagster_home() -> None:
     """Use the project's own Dagster instance (.dagster/, configured by dagster.yaml) unless one is set."""
-    from pipeline.definitions import PROJECT_ROOT
+    from pipeline.paths import PROJECT_ROOT
 
     if "DAGSTER_HOME" not in os.environ:
         os.environ["DAGSTER_HOME"] = str(PROJECT_ROOT / ".dagster")
@@ -33,6 +34,18 @@ def _configure_dagster_home() -> None:
     config, wanted = home / "dagster.yaml", (PROJECT_ROOT / "dagster.yaml").read_bytes()
     if not config.exists() or config.read_bytes() != wanted:
         config.write_bytes(wanted)
+
+
+def _prepare_instance() -> None:
+    """Create the Dagster instance's storage once, here, before years run in parallel: two processes creating
+    the same fresh SQLite databases at once corrupt their schema version table. Importing Dagster and the
+    definitions before the workers start also spares each worker the import."""
+    import dagster as dg
+
+    import pipeline.definitions  # noqa: F401
+
+    _configure_dagster_home()
+    dg.DagsterInstance.get().dispose()  # opening the instance creates its databases
 
 
 def _failures(result) -> list[str]:
@@ -75,13 +88,47 @@ CLI_RUN_CONFIG = {"loggers": {"progress": {}}, "execution": {"config": {"in_proc
 _OUR_ERRORS = {"PipelineError", "SourceFormatError", "CorrectionError", "ValidationFailed"}
 
 
-def publish(years: list[int] | None, raw_dir: Path, out_dir: Path) -> int:
-    _configure_dagster_home()
+_DEFINITIONS: dict = {}
+
+
+def _definitions(raw_dir: Path, out_dir: Path):
+    from pipeline.definitions import build_definitions
+    from pipeline.progress import stage_progress
+
+    key = (str(raw_dir), str(out_dir))
+    if key not in _DEFINITIONS:
+        _DEFINITIONS[key] = build_definitions(raw_dir, out_dir, loggers={"progress": stage_progress})
+    return _DEFINITIONS[key]
+
+
+def _publish_year(year: int, raw_dir: Path, out_dir: Path, capture: bool) -> tuple[int, bool, str, list[str]]:
+    """Run one year's job; returns the year, success, what it printed, and the failure messages."""
+    import contextlib
+    import io
+
     import dagster as dg
 
-    from pipeline.definitions import CATALOG_JOB, PUBLISH_JOB, build_definitions
-    from pipeline.progress import stage_progress
-    from pipeline.raw import fiscal_years
+    from pipeline.definitions import PUBLISH_JOB
+
+    _configure_dagster_home()
+    job = _definitions(raw_dir, out_dir).resolve_job_def(PUBLISH_JOB)
+    printed = io.StringIO()
+    began = time.perf_counter()
+    with contextlib.redirect_stdout(printed) if capture else contextlib.nullcontext():
+        print(f"== {year}年度（令和{year - 2018}年度）: {raw_dir / str(year)} → {out_dir / 'data' / str(year)}")
+        result = job.execute_in_process(
+            partition_key=str(year), instance=dg.DagsterInstance.get(), raise_on_error=False, run_config=CLI_RUN_CONFIG
+        )
+        ok = result.success and not _failed_checks(result)
+        if ok:
+            print(f"   公開しました / published ({time.perf_counter() - began:.1f} s)")
+            print(_review_summary(result, out_dir, year))
+    return year, ok, printed.getvalue(), [] if ok else _failures(result)
+
+
+def publish(years: list[int] | None, raw_dir: Path, out_dir: Path, force: bool = False, jobs: int = 0) -> int:
+    from pipeline.raw import build_digest, fiscal_years
+    from pipeline.release import published_digest
 
     available = fiscal_years(raw_dir)
     if not available:
@@ -97,30 +144,48 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path) -> int:
             f"（あるのは {', '.join(map(str, available))}）。",
             f"No folder for {missing} in {raw_dir} (found {available}).",
         )
-    defs = build_definitions(raw_dir, out_dir, loggers={"progress": stage_progress})
-    job = defs.resolve_job_def(PUBLISH_JOB)
-    instance = dg.DagsterInstance.get()
-    failed = False
-    for year in selected:
-        print(f"== {year}年度（令和{year - 2018}年度）: {raw_dir / str(year)} → {out_dir / 'data' / str(year)}")
-        began = time.perf_counter()
-        result = job.execute_in_process(
-            partition_key=str(year), instance=instance, raise_on_error=False, run_config=CLI_RUN_CONFIG
+    todo = [y for y in selected if force or published_digest(out_dir, y) != build_digest(raw_dir, y)]
+    for year in sorted(set(selected) - set(todo)):
+        print(
+            f"== {year}年度: 前回の公開と原本もコードも同じため、作り直しません / unchanged since the last release, skipped"
         )
-        if result.success and not _failed_checks(result):
-            print(f"   公開しました / published ({time.perf_counter() - began:.1f} s)")
-            print(_review_summary(result, out_dir, year))
-        else:
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        _prepare_instance()
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_publish_year, y, raw_dir, out_dir, True) for y in todo]
+            results = []
+            for future in as_completed(futures):
+                results.append(future.result())
+                print(results[-1][2], end="", flush=True)
+    else:
+        results = [_publish_year(y, raw_dir, out_dir, False) for y in todo]
+    failed = False
+    for year, ok, _, messages in sorted(results):
+        if not ok:
             failed = True
             print(
-                f"   公開していません。前回の公開データはそのままです / nothing published for {year}:", file=sys.stderr
+                f"== {year}年度: 公開していません。前回の公開データはそのままです / nothing published for {year}:",
+                file=sys.stderr,
             )
-            for message in _failures(result):
+            for message in messages:
                 print("   " + message.replace("\n", "\n   "), file=sys.stderr)
-    if (out_dir / "data").is_dir():
+    if (out_dir / "data").is_dir() and (todo or not (out_dir / "site" / "index.html").exists()):
+        import dagster as dg
+
+        from pipeline.definitions import CATALOG_JOB
+
+        _configure_dagster_home()
         print("== 目録 / catalog: " + str(out_dir / "data" / "catalog.jsonld"))
-        result = defs.resolve_job_def(CATALOG_JOB).execute_in_process(
-            instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
+        result = (
+            _definitions(raw_dir, out_dir)
+            .resolve_job_def(CATALOG_JOB)
+            .execute_in_process(
+                instance=dg.DagsterInstance.get(), raise_on_error=False, run_config={"loggers": {"progress": {}}}
+            )
         )
         if not result.success or _failed_checks(result):
             failed = True
@@ -163,7 +228,7 @@ def template(year: int | None, raw_dir: Path, out: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pipeline.definitions import default_paths
+    from pipeline.paths import default_paths
 
     raw_default, out_default = default_paths()
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.split("\n\n")[0])
@@ -172,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--year", type=int, action="append", help="fiscal year (西暦), e.g. 2022; repeatable")
     p.add_argument("--raw", type=Path, default=raw_default, help=f"raw folder (default {raw_default})")
     p.add_argument("--out", type=Path, default=out_default, help=f"output folder (default {out_default})")
+    p.add_argument("--force", action="store_true", help="rebuild years whose inputs and code have not changed")
+    p.add_argument("--jobs", type=int, default=0, help="years built in parallel (default: one per CPU)")
     r = sub.add_parser("review", help="print a year's review report (nothing is published)")
     r.add_argument("--year", type=int, required=True, help="fiscal year (西暦), e.g. 2022")
     r.add_argument("--raw", type=Path, default=raw_default, help=f"raw folder (default {raw_default})")
@@ -182,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "publish":
-            return publish(args.year, args.raw, args.out)
+            return publish(args.year, args.raw, args.out, args.force, args.jobs)
         if args.command == "review":
             return review(args.year, args.raw)
         if args.command == "template":

@@ -30,7 +30,7 @@ from pipeline.out.package import (
 from pipeline.out.review import review_report
 from pipeline.out.tables import csv_bytes, json_bytes, projects_frame, year_frames
 from pipeline.out.template import TEMPLATE_STEM, guide_markdown, template_csv, template_xlsx
-from pipeline.raw import RawYear, fiscal_years, inputs_digest, read_raw_year
+from pipeline.raw import RawYear, build_digest, fiscal_years, read_raw_year
 from pipeline.release import (
     data_dir,
     fresh_staging,
@@ -44,7 +44,7 @@ from pipeline.release import (
 from pipeline.schema import per_year_tables, table, validate_table
 from pipeline.website.audit import chromium_available, crawl
 from pipeline.website.build import LANDING_FILES, build_year_site, landing_page, not_found_page, versions_json
-from pipeline.website.checks import broken_links, third_party_resources
+from pipeline.website.checks import check_site
 
 
 class ProjectPaths(dg.ConfigurableResource):
@@ -199,7 +199,7 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
             files[f"{spec.file_stem(fy)}.csv"] = csv_bytes(frame)
             files[f"{spec.file_stem(fy)}.json"] = json_bytes(frame, spec)
         dates = release_dates(raw_list.provenance, review_date(raw_list.corrections))
-        package = datapackage(fy, files, frames, raw_list.provenance, dates, inputs_digest(paths.raw, fy))
+        package = datapackage(fy, files, frames, raw_list.provenance, dates, build_digest(paths.raw, fy))
         files["datapackage.json"] = datapackage_bytes(package)
         files[dictionary_file_name(fy)] = data_dictionary(fy).encode("utf-8")
         files[review_file_name(fy)] = review_report(core_projects).encode("utf-8")
@@ -244,10 +244,10 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
             ),
         ],
     )
-    def site_build(context: dg.AssetExecutionContext, paths: ProjectPaths, core_projects: CoreYear, release_files: str):
+    def site_build(context: dg.AssetExecutionContext, paths: ProjectPaths, release_files: str):
         """The year's public site: pages generated from the staged release (every source value HTML-escaped),
         built with `mkdocs build --strict` into published/.staging/, with the release files for download."""
-        fy = core_projects.fiscal_year
+        fy = int(context.partition_key)
         work = fresh_staging(paths.out, f"site-{fy}-{context.run.run_id}-work")
         site = build_year_site(Path(release_files), fy, work)
         staged = staging_dir(paths.out, f"site-{fy}-{context.run.run_id}")
@@ -264,13 +264,13 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
                 "folder": str(staged),
             },
         )
-        broken = broken_links(staged, LANDING_FILES)
+        problems = check_site(staged, LANDING_FILES)
+        broken, external = problems.broken_links, problems.third_party
         yield dg.AssetCheckResult(
             check_name="site_links",
             passed=not broken,
             description="リンク切れ / broken links:\n" + "\n".join(broken[:50]) if broken else "ok",
         )
-        external = third_party_resources(staged)
         yield dg.AssetCheckResult(
             check_name="site_no_third_party",
             passed=not external,
@@ -281,11 +281,11 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
 
     @dg.asset(partitions_def=partitions, group_name="release")
     def published_release(
-        paths: ProjectPaths, core_projects: CoreYear, release_files: str, site_build: str
+        context: dg.AssetExecutionContext, paths: ProjectPaths, release_files: str, site_build: str
     ) -> dg.Output[str]:
         """The staged data and site swapped into published/data/<FY>/ and published/site/<FY>/ together,
         only after every check passed."""
-        fy = core_projects.fiscal_year
+        fy = int(context.partition_key)
         target = data_dir(paths.out, fy)
         with year_lock(paths.out, fy):
             swap_in((Path(release_files), target), (Path(site_build), site_dir(paths.out, fy)))
@@ -342,7 +342,8 @@ def release_catalog(paths: ProjectPaths):
         dg.AssetCheckSpec(
             "whole_site_links",
             asset="site_landing",
-            description="Every link of every year's site and of the landing leads somewhere, across years.",
+            description="Every link of the landing pages leads somewhere, and every file the years' sites link to "
+            "outside their own folder exists.",
         )
     ],
 )
@@ -368,7 +369,11 @@ def site_landing(paths: ProjectPaths):
     for name, data in files.items():
         replace_file(root / name, data)
     yield dg.Output(str(root), metadata={"years": ", ".join(map(str, years)), "index": str(root / "index.html")})
-    broken = broken_links(root)
+    # Each year's own check already followed every link of its pages and allowed only links out to LANDING_FILES.
+    broken = check_site(root, pages=sorted(root.glob("*.html"))).broken_links
+    broken += [
+        f"{name}（年度のサイトからのリンク先がない）" for name in sorted(LANDING_FILES) if not (root / name).exists()
+    ]
     yield dg.AssetCheckResult(
         check_name="whole_site_links",
         passed=not broken,

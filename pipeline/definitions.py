@@ -7,7 +7,6 @@ adding raw/2024/ and reloading the code location makes 2024 a partition, with no
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dagster as dg
@@ -20,18 +19,12 @@ from pipeline.assets import (
     site_landing,
     year_partitions,
 )
+from pipeline.paths import default_paths
 from pipeline.sensors import build_sensors
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PUBLISH_JOB = "publish"
 CATALOG_JOB = "publish_catalog"
 AUDIT_JOB = "audit_site"
-
-
-def default_paths() -> tuple[Path, Path]:
-    raw = Path(os.environ.get("PIPELINE_RAW_DIR", PROJECT_ROOT / "raw"))
-    out = Path(os.environ.get("PIPELINE_OUT_DIR", PROJECT_ROOT / "published"))
-    return raw, out
 
 
 def build_definitions(raw_dir: Path, out_dir: Path, loggers: dict | None = None) -> dg.Definitions:

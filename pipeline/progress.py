@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 import time
 
 import dagster as dg
@@ -43,5 +42,4 @@ def stage_progress(_init_context) -> logging.Logger:
     log.setLevel(logging.DEBUG)
     log.propagate = False
     log.handlers = [_StageHandler()]
-    sys.stdout.reconfigure(line_buffering=True)
     return log

@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
 
 from pipeline.errors import SourceFormatError
 from pipeline.ingest.extracted_text import MAX_SOURCE_BYTES
+from pipeline.paths import PROJECT_ROOT
 
 PROVENANCE_FILE = "provenance.yaml"
 CORRECTIONS_FILE = "corrections.yaml"
@@ -64,10 +66,26 @@ def sha256(data: bytes) -> str:
 
 
 def inputs_digest(raw_dir: Path, fiscal_year: int) -> str:
-    """One hash of everything a year's release is built from: its source, provenance and corrections."""
+    """One hash of a year's inputs: its source, provenance and corrections."""
     year_dir = raw_dir / str(fiscal_year)
     parts = [f"{p.name}:{sha256(p.read_bytes())}" for p in sorted(year_dir.iterdir()) if p.is_file()]
     return sha256("\n".join(parts).encode())
+
+
+CODE = ("pipeline/**/*.py", "schemas/*.yaml", "site/**/*", "requirements.lock")
+
+
+@cache
+def code_digest() -> str:
+    """One hash of the code and configuration that shape a release (pipeline, schemas, site, locked versions)."""
+    files = sorted({p for pattern in CODE for p in PROJECT_ROOT.glob(pattern) if p.is_file()})
+    return sha256("\n".join(f"{p.relative_to(PROJECT_ROOT)}:{sha256(p.read_bytes())}" for p in files).encode())
+
+
+def build_digest(raw_dir: Path, fiscal_year: int) -> str:
+    """What a year's release was built from: its inputs and the code. Equal digests give identical files,
+    so a year whose published digest matches need not be built again."""
+    return sha256(f"{inputs_digest(raw_dir, fiscal_year)}\n{code_digest()}".encode())
 
 
 def read_raw_year(raw_dir: Path, fiscal_year: int) -> RawYear:

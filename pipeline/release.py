@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import fcntl
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -130,3 +131,11 @@ def replace_file(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.new")
     temporary.write_bytes(data)
     os.replace(temporary, path)
+
+
+def published_digest(out_dir: Path, fiscal_year: int) -> str | None:
+    """The build digest of a year's published release (None when the year is not published)."""
+    package = data_dir(out_dir, fiscal_year) / "datapackage.json"
+    if not package.exists():
+        return None
+    return json.loads(package.read_text(encoding="utf-8")).get("buildDigest")

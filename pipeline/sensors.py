@@ -1,28 +1,21 @@
 """Triggers for the yearly cycle: a new or changed raw file starts a run for its year only, and every
 successful year run refreshes the cross-year catalog and site landing.
 
-The raw sensor keeps no state of its own: it compares each year's input digest (source, provenance and
-corrections, see raw.inputs_digest) with the digest recorded in that year's published datapackage.json. The
-run key carries the digest, so a year is not run twice for the same inputs, even if that run failed: the
-operator fixes the input, which changes the digest and starts a new run.
+The raw sensor keeps no state of its own: it compares each year's build digest (its source, provenance and
+corrections, and the code; see raw.build_digest) with the digest recorded in that year's published
+datapackage.json. The run key carries the digest, so a year is not run twice for the same inputs, even if that
+run failed: the operator fixes the input, which changes the digest and starts a new run. A new version of the
+code changes every digest, so every year is published again with it.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import dagster as dg
 
-from pipeline.raw import fiscal_years, inputs_digest
-from pipeline.release import data_dir
-
-
-def published_digest(out_dir: Path, fiscal_year: int) -> str | None:
-    package = data_dir(out_dir, fiscal_year) / "datapackage.json"
-    if not package.exists():
-        return None
-    return json.loads(package.read_text(encoding="utf-8")).get("inputsDigest")
+from pipeline.raw import build_digest, fiscal_years
+from pipeline.release import published_digest
 
 
 def build_sensors(raw_dir: Path, out_dir: Path, partitions: dg.PartitionsDefinition, publish_job, catalog_job):
@@ -32,13 +25,14 @@ def build_sensors(raw_dir: Path, out_dir: Path, partitions: dg.PartitionsDefinit
         job=publish_job,
         minimum_interval_seconds=30,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description="Notices a new or changed file in raw/<FY>/ (by content hash) and runs that year only.",
+        description="Notices a new or changed file in raw/<FY>/ (by content hash) and runs that year only "
+        "(a new version of the code runs every year).",
     )
     def raw_changes(context: dg.SensorEvaluationContext):
         requests, waiting = [], []
         for year in fiscal_years(raw_dir):
             try:
-                digest = inputs_digest(raw_dir, year)
+                digest = build_digest(raw_dir, year)
             except OSError as exc:
                 context.log.warning(f"raw/{year} を読めません: {exc}")
                 continue

@@ -203,3 +203,24 @@ def test_too_many_cells_stay_unplaced_and_are_flagged():
     unplaced = [p for p in aligned.placements if p.column == col.UNPLACED]
     assert unplaced
     assert {f.kind for f in aligned.flags} >= {"unplaced_cell"}
+
+
+def test_cutting_branches_changes_neither_the_layout_nor_the_alternatives(fy2022_bytes):
+    """The search cuts branches that cannot come within the ambiguity margin; without cutting (an infinite bound)
+    every row of the real list gets the same best layout and the same near-best alternatives."""
+    import math
+
+    for row in parse_extracted_text(fy2022_bytes, "fy2022.txt").rows:
+        allowed = col._allowed_columns(row.cells, {})
+        scorer = col._Scorer(row.cells)
+        pinned = [False] * len(row.cells)
+        cut = col._Search(allowed, scorer, pinned, 0).run()
+        full = col._Search(allowed, scorer, pinned, 0)
+        full.at_most = [math.inf] * (full.n + 1)
+        full.run()
+        assert cut.best_layout == full.best_layout and cut.best_score == full.best_score
+
+        def near(search):
+            return [{c for c, s in m.items() if search.best_score - s < col.AMBIGUITY_MARGIN} for m in search.marginals]
+
+        assert near(cut) == near(full)

@@ -111,10 +111,14 @@ def test_cli_publishes_fy2022_deterministically(tmp_path):
         release / "141500_ict_projects_2022.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False
     )
     assert len(frame) == 34
-    before = snapshot(out / "data")
-    again = cli("publish", "--year", "2022", "--out", str(out), home=tmp_path / "home")
+    before = {p: snapshot(out / p) for p in ("data", "site")}
+    again = cli("publish", "--year", "2022", "--out", str(out), "--force", home=tmp_path / "home")
     assert again.returncode == 0, again.stderr
-    assert snapshot(out / "data") == before
+    assert "公開しました" in again.stdout
+    assert {p: snapshot(out / p) for p in ("data", "site")} == before
+    unchanged = cli("publish", "--out", str(out), home=tmp_path / "home")
+    assert unchanged.returncode == 0, unchanged.stderr
+    assert "作り直しません" in unchanged.stdout and "core_projects" not in unchanged.stdout
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,7 @@ def test_a_killed_run_leaves_the_last_release(tmp_path, moment):
     pattern = "data-2022-*" if moment == "data staged" else "site-2022-*-work"
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "home"), "PYTHONPATH": str(ROOT)}
     run = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "publish", "--raw", str(RAW), "--out", str(out)],
+        [sys.executable, "-m", "pipeline", "publish", "--raw", str(RAW), "--out", str(out), "--force"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

@@ -43,3 +43,21 @@ def test_a_new_year_publishes_without_touching_the_code(tmp_path, intake):
         "141500_ict_strategy_projects_2022",
         "141500_ict_strategy_projects_2023",
     ]
+
+
+def test_only_the_year_whose_input_changed_is_built_again(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW / "2022", raw / "2022")
+    shutil.copytree(FIXTURES / "raw_fy2023" / "2023", raw / "2023")
+    out = tmp_path / "published"
+    assert run_cli("publish", "--raw", str(raw), "--out", str(out), home=tmp_path / "home").returncode == 0
+    data_2022 = (out / "data" / "2022" / "datapackage.json").read_bytes()
+
+    (raw / "2023" / "corrections.yaml").write_text('reviewed: "2026-12-01"\ncorrections: []\n', encoding="utf-8")
+    run = run_cli("publish", "--raw", str(raw), "--out", str(out), home=tmp_path / "home")
+    assert run.returncode == 0, run.stderr
+    assert "2022年度: 前回の公開と原本もコードも同じため、作り直しません" in run.stdout
+    assert run.stdout.count("core_projects") == 1 and "2023年度（令和5年度）" in run.stdout
+    assert (out / "data" / "2022" / "datapackage.json").read_bytes() == data_2022
+    package = json.loads((out / "data" / "2023" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["modified"] == "2026-12-01"

@@ -1,11 +1,12 @@
 """The page generator on its own: escaping, list structure, statuses in words, charts with tables."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
-from pipeline.website.checks import broken_links, third_party_resources
-from pipeline.website.pages import bar_chart, cell, h, project_link, status
+from pipeline.website.checks import _Links, check_site
+from pipeline.website.pages import bar_chart, cell, h, project_link, status, value_sources
 
 
 @pytest.mark.parametrize(
@@ -37,6 +38,27 @@ def test_chart_is_described_and_labelled():
     assert re.search(r">21件</text>", svg)
 
 
+def test_value_sources_list_read_fields_and_name_empty_ones():
+    def source(name, cells, how="自動配置", correction=None):
+        return {"列名": name, "出典セル": cells, "取得方法": how, "訂正番号": correction}
+
+    html = value_sources(
+        [
+            source("全国地方公共団体コード", None, "固定値"),
+            source("事業名", ["p1:L6:c2"]),
+            source("所管課", ["p1:L6:c3"], "訂正（値）", "訂正1"),
+            source("CHECK_年次_実績", ["p2:L21:c16"], "訂正（配置）", "訂正3"),
+            source("PLAN_成果指標", None),
+            source("要確認", None, "派生"),
+        ]
+    )
+    assert "<li>事業名：p1:L6:c2</li>" in html
+    assert "<li>所管課：p1:L6:c3（訂正（値）、訂正1）</li>" in html
+    assert "<li>CHECK_年次_実績：p2:L21:c16（訂正（配置）、訂正3）</li>" in html
+    assert "原本に記載のなかった項目：PLAN_成果指標" in html
+    assert "全国地方公共団体コード" not in html and "要確認" not in html
+
+
 def test_static_checks_find_broken_links_and_third_party(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "index.html").write_text(
@@ -45,5 +67,50 @@ def test_static_checks_find_broken_links_and_third_party(tmp_path):
         encoding="utf-8",
     )
     (tmp_path / "s.css").write_text("body{background:url(https://x.example/i.png)}", encoding="utf-8")
-    assert broken_links(tmp_path) == ["a/index.html: ../b/"]
-    assert len(third_party_resources(tmp_path)) == 3
+    (tmp_path / "index.html").write_text('<a href="a/">a</a><a href="../x.csv">x</a>', encoding="utf-8")
+    problems = check_site(tmp_path)
+    assert problems.broken_links == ["a/index.html: ../b/", "index.html: ../x.csv（サイトの外）"]
+    assert len(problems.third_party) == 3
+    assert check_site(tmp_path, frozenset({"x.csv"}), pages=[tmp_path / "index.html"]).broken_links == []
+
+
+class _Oracle(HTMLParser):
+    """The standard library's HTML parser, collecting what the site check's scanner should find."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.resources: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = {}
+        for k, v in attrs:
+            a.setdefault(k, v or "")
+        self.links += [a[attr] for attr in ("href", "src", "data") if a.get(attr)]
+        scanner = _Links()
+        scanner.start_tag(tag, a)
+        self.resources += scanner.resources
+
+
+@pytest.mark.parametrize("fixture", ["published", "published_hostile"])
+def test_site_check_scanner_reads_pages_as_html_parser_does(fixture, request):
+    pages = sorted((request.getfixturevalue(fixture) / "site").rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        oracle, scanner = _Oracle(), _Links()
+        oracle.feed(text)
+        scanner.feed(text)
+        assert (scanner.links, scanner.resources) == (oracle.links, oracle.resources), page
+
+
+def test_site_check_scanner_handles_quotes_comments_and_raw_text():
+    scanner = _Links()
+    scanner.feed(
+        '<!-- <a href="commented.html"> --><a title="a > b" HREF="x.html?a=1&amp;b=2">x</a>'
+        "<script>var s = '<a href=\"in-script.html\">';</script><script src='app.js'></script>"
+        '<style>.a{background:url(https://x.example/i.png)}</style><p style="background:url(//y.example/j.png)">'
+    )
+    assert scanner.links == ["x.html?a=1&b=2", "app.js"]
+    assert scanner.resources == ["app.js"]
+    assert len(scanner.external_styles) == 2

@@ -43,6 +43,8 @@ from functools import cache
 
 from pipeline.core.cell_types import (
     Status,
+    bigrams,
+    dice,
     has_indicator_cue,
     has_plan_cue,
     has_result_cue,
@@ -51,7 +53,6 @@ from pipeline.core.cell_types import (
     looks_like_departments,
     looks_like_status,
     parse_status,
-    similarity,
 )
 from pipeline.core.flags import Flag, Severity
 from pipeline.core.normalise import nfkc, normalise_text
@@ -226,10 +227,11 @@ class _Scorer:
         n = len(cells)
         self.similar = [[0.0] * n for _ in range(n)]
         plain = [not looks_like_status(t) and not looks_like_category(t) for t in texts]
+        grams = [bigrams(t) if p else frozenset() for t, p in zip(texts, plain, strict=True)]
         for i in range(3, n):
             for j in range(i + 1, n):
                 if plain[i] and plain[j]:
-                    s = similarity(texts[i], texts[j])
+                    s = dice(grams[i], grams[j])
                     if s >= MIRROR_MIN_SIMILARITY:
                         self.similar[i][j] = s
 
@@ -273,6 +275,22 @@ class _Scorer:
             score += w["text_under_blank_status"] if blank else w["text_under_checked_status"]
         return score
 
+    def pair_tables(self, allowed: list[tuple[str, ...]]) -> list[list[tuple[int, dict[tuple[str, str], float]]]]:
+        """For each cell, the earlier cells it can score with and the non-zero scores by column pair, so the
+        search adds only the few pair terms that exist instead of calling pair() for every earlier cell."""
+        tables = []
+        for j, columns_j in enumerate(allowed):
+            related = []
+            for i in range(j):
+                could_score = self.similar[i][j] or self.status[i] is not None or (j == i + 1 and self.same_as_left[j])
+                if not could_score:
+                    continue
+                scores = {(ci, cj): s for ci in allowed[i] for cj in columns_j if (s := self.pair(i, ci, j, cj))}
+                if scores:
+                    related.append((i, scores))
+            tables.append(related)
+        return tables
+
     def layout_bonus(self, layout: list[str]) -> float:
         """The CHECK block printed in full in the list's own order (status, text, status, text)."""
         check = [c for c in layout if c in (H1_STATUS, H1_TEXT, FY_STATUS, FY_TEXT)]
@@ -286,6 +304,10 @@ class _Search:
     that column (the max-marginals used for confidence). Pinned cells (placed by a reviewed correction) keep
     their column and are exempt from the order. At most ``unplaced_budget`` text cells may be left unplaced;
     the caller raises the budget only when no layout places every cell.
+
+    Branches that cannot come within AMBIGUITY_MARGIN of the best layout found so far are cut (an upper bound
+    on what the remaining cells can add): every layout they hold scores below the final best by more than the
+    margin, so they can be neither the best nor an alternative, and the result is the same as without cutting.
     """
 
     def __init__(self, allowed: list[tuple[str, ...]], scorer: _Scorer, pinned: list[bool], unplaced_budget: int):
@@ -294,16 +316,44 @@ class _Search:
         self.best_score, self.best_layout = -math.inf, None
         self.marginals = [dict.fromkeys((*a, UNPLACED), -math.inf) for a in allowed]
         self.unary = [{c: scorer.unary(i, c) for c in (*a, UNPLACED)} for i, a in enumerate(allowed)]
+        self.pairs = scorer.pair_tables(allowed)
+        # Per cell and column: the earlier cells whose column adds a pair score, with the score by their column.
+        self.pair_terms = [
+            {
+                c: terms
+                for c in (*a, UNPLACED)
+                if (
+                    terms := [
+                        (k, by)
+                        for k, scores in self.pairs[i]
+                        if (by := {ck: s for (ck, cj), s in scores.items() if cj == c})
+                    ]
+                )
+            }
+            for i, a in enumerate(allowed)
+        ]
         self.may_stay_unplaced = [a[0] not in (ID, NAME) and not p for a, p in zip(allowed, pinned, strict=True)]
         self.layout: list[str] = []
+        most = [
+            max(self.unary[i].values()) + sum(max(0.0, *scores.values()) for _, scores in self.pairs[i])
+            for i in range(self.n)
+        ]
+        self.at_most = [sum(most[i:]) + max(0.0, WEIGHTS["check_block_in_order"]) for i in range(self.n + 1)]
 
     def run(self) -> _Search:
         for order in _ORDERS:
             self.position = {c: k for k, c in enumerate(order)}
             self.can_finish = cache(self._can_finish)
+            self.viable = cache(self._viable)
             if self.can_finish(0, 0, self.budget):
                 self._extend(0, 0, self.budget, 0.0)
         return self
+
+    def _gain(self, i: int, c: str) -> float:
+        layout, gain = self.layout, self.unary[i][c]
+        for k, by_column in self.pair_terms[i].get(c, ()):
+            gain += by_column.get(layout[k], 0.0)
+        return gain
 
     def _options(self, i: int, pos: int, budget: int):
         for c in self.allowed[i]:
@@ -313,6 +363,10 @@ class _Search:
                 yield c, self.position[c] + 1, budget
         if budget and self.may_stay_unplaced[i]:
             yield UNPLACED, pos, budget - 1
+
+    def _viable(self, i: int, pos: int, budget: int) -> tuple[tuple[str, int, int], ...]:
+        """The columns cell i can take from this state such that the remaining cells still fit."""
+        return tuple(o for o in self._options(i, pos, budget) if self.can_finish(i + 1, o[1], o[2]))
 
     def _can_finish(self, i: int, pos: int, budget: int) -> bool:
         return i == self.n or any(self.can_finish(i + 1, p, b) for _, p, b in self._options(i, pos, budget))
@@ -327,10 +381,10 @@ class _Search:
                 if score > self.marginals[k][c]:
                     self.marginals[k][c] = score
             return
-        for c, next_pos, next_budget in self._options(i, pos, budget):
-            if not self.can_finish(i + 1, next_pos, next_budget):
-                continue
-            gained = self.unary[i][c] + sum(self.scorer.pair(k, layout[k], i, c) for k in range(i))
+        if score + self.at_most[i] < self.best_score - AMBIGUITY_MARGIN:
+            return
+        for c, next_pos, next_budget in self.viable(i, pos, budget):
+            gained = self._gain(i, c)
             layout.append(c)
             self._extend(i + 1, next_pos, next_budget, score + gained)
             layout.pop()

@@ -139,12 +139,16 @@ def has_plan_cue(text: str) -> bool:
 _NOT_CONTENT = re.compile(r"[\s・○●◎■□※、。,.:;()「」『』\[\]~\-/]")
 
 
-def _bigrams(text: str) -> frozenset[str]:
+def bigrams(text: str) -> frozenset[str]:
+    """The character bigrams of a text, without bullets, spaces and punctuation (what similarity compares)."""
     t = _NOT_CONTENT.sub("", nfkc(text))
     return frozenset(t[i : i + 2] for i in range(len(t) - 1)) if len(t) > 1 else frozenset([t])
 
 
+def dice(x: frozenset[str], y: frozenset[str]) -> float:
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
 def similarity(a: str, b: str) -> float:
     """Dice coefficient of character bigrams, ignoring bullets, spaces and punctuation (0 to 1)."""
-    x, y = _bigrams(a), _bigrams(b)
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+    return dice(bigrams(a), bigrams(b))

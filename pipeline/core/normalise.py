@@ -28,11 +28,12 @@ BULLETS = frozenset("・○●◎◆◇▪▫■□※") | CIRCLED_NUMBERS
 
 _WHITESPACE = re.compile(r"\s+")
 _SPACE_BEFORE_BULLET = re.compile("[ \n](?=[" + "".join(sorted(BULLETS)) + "])")
+_CIRCLED = re.compile("([" + "".join(sorted(CIRCLED_NUMBERS)) + "])")
 
 
 def nfkc(text: str) -> str:
     """NFKC-fold ``text`` but keep circled numbers, which are list markers, not digits."""
-    parts = re.split("([" + "".join(sorted(CIRCLED_NUMBERS)) + "])", text)
+    parts = _CIRCLED.split(text)
     return "".join(p if p in CIRCLED_NUMBERS else unicodedata.normalize("NFKC", p) for p in parts)
 
 

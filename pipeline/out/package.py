@@ -55,9 +55,9 @@ def datapackage(
     frames: dict[str, pd.DataFrame],
     provenance: dict,
     dates: tuple[str, str],
-    inputs: str,
+    build: str,
 ) -> dict:
-    """The release's descriptor; ``inputs`` is the digest of raw/<FY>/ it was built from (see raw.inputs_digest)."""
+    """The release's descriptor; ``build`` is the digest of the inputs and code it was built from."""
     meta = dataset_meta(fiscal_year)
     issued, modified = dates
     resources = []
@@ -113,7 +113,7 @@ def datapackage(
         "temporalCoverage": {"start": f"{fiscal_year}-04-01", "end": f"{fiscal_year + 2}-03-31"},
         "issued": issued,
         "modified": modified,
-        "inputsDigest": inputs,
+        "buildDigest": build,
         "resources": resources,
     }
 

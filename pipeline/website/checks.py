@@ -6,9 +6,11 @@ the requests actually made, the layout at 390 px and the search.
 
 from __future__ import annotations
 
+import html
+import posixpath
 import re
-from html.parser import HTMLParser
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 _RESOURCE_ATTRS = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("audio", "src"),
@@ -17,14 +19,49 @@ _LOADING_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "
 _CSS_URL = re.compile(r"""url\(\s*['"]?(https?:)?//""", re.IGNORECASE)
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.resources: list[str] = []
+# A tag-level scanner rather than html.parser: it reads the pages MkDocs writes several times faster, which matters
+# at thousands of pages; tests/test_site_pages.py checks it against html.parser on a built site.
+_MARKUP = re.compile(r"""<!--.*?-->|<([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.DOTALL)
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_RAW_TEXT = {"script", "style"}
+_URL_ATTRIBUTE = re.compile(r"(?:^|[\s\"'])(?:href|src|data|style)\s*=", re.IGNORECASE)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
+
+def _attributes(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for m in _ATTRIBUTE.finditer(text):
+        name = m.group(1).lower()
+        if name not in found:  # as browsers do: the first of repeated attributes wins
+            value = next((g for g in m.group(2, 3, 4) if g is not None), "")
+            found[name] = html.unescape(value)
+    return found
+
+
+@dataclass
+class _Links:
+    """The URLs a page links to and the ones it makes the browser load."""
+
+    links: list[str] = field(default_factory=list)
+    resources: list[str] = field(default_factory=list)
+    external_styles: list[str] = field(default_factory=list)
+
+    def feed(self, page: str) -> None:
+        position = 0
+        while m := _MARKUP.search(page, position):
+            position = m.end()
+            if m.group(1) is None:
+                continue
+            tag = m.group(1).lower()
+            if _URL_ATTRIBUTE.search(m.group(2)):
+                self.start_tag(tag, _attributes(m.group(2)))
+            if tag in _RAW_TEXT:
+                close = re.compile(rf"</{tag}\s*>", re.IGNORECASE).search(page, position)
+                body = page[position : close.start() if close else len(page)]
+                if tag == "style" and _CSS_URL.search(body):
+                    self.external_styles.append(f"<style>{body[:80]}")
+                position = close.end() if close else len(page)
+
+    def start_tag(self, tag: str, a: dict[str, str]) -> None:
         for attr in ("href", "src", "data"):
             if a.get(attr):
                 self.links.append(a[attr])
@@ -35,7 +72,7 @@ class _Links(HTMLParser):
         if tag == "link" and set(a.get("rel", "").lower().split()) & _LOADING_RELS and a.get("href"):
             self.resources.append(a["href"])
         if "style" in a and _CSS_URL.search(a["style"]):
-            self.resources.append(a["style"])
+            self.external_styles.append(f'style="{a["style"][:80]}"')
 
 
 def _is_external(url: str) -> bool:
@@ -43,61 +80,68 @@ def _is_external(url: str) -> bool:
     return bool(parts.scheme in ("http", "https") or url.startswith("//"))
 
 
-def _target(root: Path, page: Path, url: str) -> tuple[Path, bool] | None:
-    """The file a relative URL on ``page`` points to and whether it leaves ``root``; None for fragments,
-    mailto: and absolute URLs."""
+def _target(root: Path, base: str, url: str, seen: dict[Path, tuple[bool, bool]]) -> tuple[Path, bool] | None:
+    """The file a relative URL on a page in folder ``base`` (relative to ``root``) points to and whether it leaves
+    ``root``; None for fragments, mailto: and absolute URLs. ``seen`` caches what the file system said (directory,
+    exists) per path."""
     parts = urlsplit(url)
     if parts.scheme or url.startswith("//") or not parts.path:
         return None
-    base = PurePosixPath(page.relative_to(root).as_posix()).parent
-    path = PurePosixPath(unquote(parts.path))
-    steps = path.parts[1:] if path.is_absolute() else (*base.parts, *path.parts)
-    normal: list[str] = []
-    for part in steps:
-        if part == ".." and normal and normal[-1] != "..":
-            normal.pop()
-        elif part != ".":
-            normal.append(part)
-    outside = bool(normal) and normal[0] == ".."
-    target = root.joinpath(*normal) if normal else root
-    if parts.path.endswith("/") or target.is_dir():
+    path = unquote(parts.path)
+    normal = posixpath.normpath(path.lstrip("/") if path.startswith("/") else posixpath.join(base, path))
+    outside = normal == ".." or normal.startswith("../")
+    target = root if normal == "." else root / normal
+    if parts.path.endswith("/") or _lookup(target, seen)[0]:
         target = target / "index.html"
     return target, outside
 
 
-def broken_links(root: Path, allowed_outside: frozenset[str] = frozenset()) -> list[str]:
-    """Internal links of every HTML page under ``root`` that lead nowhere.
+def _lookup(path: Path, seen: dict[Path, tuple[bool, bool]]) -> tuple[bool, bool]:
+    if path not in seen:
+        seen[path] = (path.is_dir(), path.exists())
+    return seen[path]
 
-    A link that leaves ``root`` is accepted only if its target's name is in ``allowed_outside`` (the landing's
-    files, checked once the whole site is assembled).
+
+@dataclass
+class SiteProblems:
+    broken_links: list[str] = field(default_factory=list)
+    third_party: list[str] = field(default_factory=list)
+
+
+def check_site(
+    root: Path, allowed_outside: frozenset[str] = frozenset(), pages: list[Path] | None = None
+) -> SiteProblems:
+    """Internal links that lead nowhere and anything loaded from another host, reading each page once.
+
+    ``pages`` limits the pages read (default: every HTML page under ``root``; stylesheets are always read). A link
+    that leaves ``root`` is accepted only if its target's name is in ``allowed_outside`` (the landing's files,
+    checked once the whole site is assembled).
     """
-    problems = []
+    problems = SiteProblems()
     root = root.resolve()
-    for page in sorted(root.rglob("*.html")):
+    seen: dict[Path, tuple[bool, bool]] = {}
+    targets: dict[tuple[str, str], tuple[Path, bool] | None] = {}
+    for page in sorted(root.rglob("*.html")) if pages is None else [p.resolve() for p in pages]:
+        name = page.relative_to(root)
         parser = _Links()
         parser.feed(page.read_text(encoding="utf-8"))
+        base = posixpath.dirname(name.as_posix())
         for url in parser.links:
-            found = _target(root, page, url)
+            if (base, url) not in targets:
+                targets[base, url] = _target(root, base, url, seen)
+            found = targets[base, url]
             if found is None:
                 continue
             target, outside = found
             if outside:
                 if target.name not in allowed_outside:
-                    problems.append(f"{page.relative_to(root)}: {url}（サイトの外）")
-            elif not target.exists():
-                problems.append(f"{page.relative_to(root)}: {url}")
-    return problems
-
-
-def third_party_resources(root: Path) -> list[str]:
-    """Anything a page or stylesheet would load from another host (scripts, styles, fonts, images)."""
-    problems = []
-    for page in sorted(root.rglob("*.html")):
-        parser = _Links()
-        parser.feed(page.read_text(encoding="utf-8"))
-        problems += [f"{page.relative_to(root)}: {url}" for url in parser.resources if _is_external(url)]
+                    problems.broken_links.append(f"{name}: {url}（サイトの外）")
+            elif not _lookup(target, seen)[1]:
+                problems.broken_links.append(f"{name}: {url}")
+        external = [url for url in parser.resources if _is_external(url)] + parser.external_styles
+        problems.third_party += [f"{name}: {url}" for url in external]
     for sheet in sorted(root.rglob("*.css")):
         text = sheet.read_text(encoding="utf-8", errors="replace")
         if _CSS_URL.search(text) or re.search(r"@import\s+(url\()?['\"]?https?:", text):
-            problems.append(f"{sheet.relative_to(root)}: 外部の url() または @import")
+            problems.third_party.append(f"{sheet.relative_to(root)}: 外部の url() または @import")
     return problems

@@ -12,9 +12,11 @@ import html
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pipeline.core.align import ALIGNMENT_RULES_JA
+from pipeline.core.records import ALIGNED, CONSTANT, DERIVED
 from pipeline.out.package import dictionary_file_name, review_file_name
 from pipeline.schema import dataset_meta, table, wareki
 
@@ -70,8 +72,24 @@ class Release:
             files={p.name: p.stat().st_size for p in sorted(folder.iterdir()) if p.is_file()},
         )
 
+    @cached_property
+    def _by_project(self) -> dict[int, dict[str, list[dict]]]:
+        grouped: dict[int, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+        for key, rows in (
+            ("review_flags", self.flags),
+            ("corrections", self.corrections),
+            ("value_sources", self.sources),
+        ):
+            for row in rows:
+                grouped[row["ID"]][key].append(row)
+        return grouped
+
+    def of(self, project: int, key: str) -> list[dict]:
+        """One project's rows of review_flags, corrections or value_sources, in release order."""
+        return self._by_project.get(project, {}).get(key, [])
+
     def open_flags(self, project: int) -> list[dict]:
-        return [f for f in self.flags if f["ID"] == project and f["状態"] == "未解決"]
+        return [f for f in self.of(project, "review_flags") if f["状態"] == "未解決"]
 
 
 def _front_matter(title: str) -> str:
@@ -279,8 +297,8 @@ def project_page(r: Release, p: dict) -> str:
     number = p["ID"]
     depth = 2
     flags = r.open_flags(number)
-    corrections = [c for c in r.corrections if c["ID"] == number]
-    sources = [s for s in r.sources if s["ID"] == number]
+    corrections = r.of(number, "corrections")
+    sources = r.of(number, "value_sources")
     parts = [
         _front_matter(f"No.{number} {p['事業名']}"),
         _dl(
@@ -387,21 +405,7 @@ def project_page(r: Release, p: dict) -> str:
         parts.append("<p>訂正はありません。</p>")
     parts += [
         "\n## 値の出典\n",
-        "<p>各項目の値が原本（PDFから抽出したテキスト）のどのセルから来たか。「p1:L7:c4」は1ページ目、ファイルの7行目、"
-        "タブ区切りの4番目のセルです。</p>",
-        _table(
-            "項目ごとの出典",
-            ["項目", "出典セル", "取得方法", "訂正番号"],
-            [
-                [
-                    f"<td>{h(s['列名'])}</td>",
-                    f"<td>{h('、'.join(s['出典セル'] or []))}</td>",
-                    f"<td>{h(s['取得方法'])}</td>",
-                    f"<td>{h(s['訂正番号'] or '')}</td>",
-                ]
-                for s in sources
-            ],
-        ),
+        value_sources(sources),
         "\n## データ\n",
         f'<ul><li><a href="{_up(depth)}data/projects/{number}.json">この事業のデータ（JSON）</a></li>'
         f'<li><a href="{_up(depth)}data/{table("projects").file_stem(fy)}.csv">全事業のデータ（CSV）</a></li>'
@@ -411,14 +415,34 @@ def project_page(r: Release, p: dict) -> str:
     return "\n".join(parts)
 
 
+def value_sources(sources: list[dict]) -> str:
+    """Which source cell each field came from, as a short list: one line per field read from the source, then the
+    fields the source left empty (fixed and derived fields have no cell and are left out)."""
+    read, empty = [], []
+    for s in sources:
+        if s["取得方法"] in (CONSTANT, DERIVED):
+            continue
+        if not s["出典セル"] and not s["訂正番号"]:
+            empty.append(s["列名"])
+            continue
+        how = "" if s["取得方法"] == ALIGNED else "（" + "、".join(filter(None, [s["取得方法"], s["訂正番号"]])) + "）"
+        read.append(f"<li>{h(s['列名'])}：{h('、'.join(s['出典セル'] or []) or '―')}{h(how)}</li>")
+    return (
+        "<p>各項目の値が原本（PDFから抽出したテキスト）のどのセルから来たか。「p1:L7:c4」は1ページ目、ファイルの7行目、"
+        "タブ区切りの4番目のセルです。</p>"
+        + (f'<ul class="value-sources">{"".join(read)}</ul>' if read else "")
+        + (f"<p>原本に記載のなかった項目：{h('、'.join(empty))}</p>" if empty else "")
+    )
+
+
 def project_json(r: Release, p: dict) -> bytes:
     """One project's record, its review flags, corrections and value sources, as published."""
     number = p["ID"]
     record = {
         "project": p,
-        "review_flags": [f for f in r.flags if f["ID"] == number],
-        "corrections": [c for c in r.corrections if c["ID"] == number],
-        "value_sources": [s for s in r.sources if s["ID"] == number],
+        "review_flags": r.of(number, "review_flags"),
+        "corrections": r.of(number, "corrections"),
+        "value_sources": r.of(number, "value_sources"),
     }
     return (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
