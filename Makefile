@@ -14,7 +14,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 YEAR ?=
 YEAR_ARGS := $(foreach y,$(YEAR),--year $(y))
 
-.PHONY: publish review ui test evaluate audit serve browser lint format lock clean
+.PHONY: publish review ui test bench evaluate audit serve browser lint format lock clean
 
 ## publish: every fiscal year in raw/ (or YEAR=2022) into published/
 publish: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
@@ -34,6 +34,10 @@ test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml browser
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
+
+## bench: the performance benchmark (medians of repeated runs); writes benchmarks/results.{md,json}
+bench: $(STAMP) browser
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 ## audit: open every page of published/site in headless chromium (axe, requests, 390 px, links);
 ## the summary goes to site/accessibility-results.json, shown on the site's アクセシビリティ方針 page

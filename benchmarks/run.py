@@ -57,12 +57,13 @@ TARGETS = {
 @dataclass
 class Run:
     seconds: float
-    peak_rss: int
+    peak_rss: int  # the process tree's total at its highest
+    peak_process_rss: int  # the largest single process
     stdout: str
 
 
-def _tree_rss(root: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
+def _tree_rss(root: int) -> dict[int, int]:
+    """Resident memory of a process and each of its descendants, in bytes."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -77,25 +78,27 @@ def _tree_rss(root: int) -> int:
         children = [p for p, pp in parents.items() if pp == pid]
         tree.update(children)
         frontier += children
-    total = 0
+    resident = {}
     for pid in tree:
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            resident[pid] = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
         except OSError:
             continue
-    return total
+    return resident
 
 
 def run(args: list[str], env: dict[str, str]) -> Run:
     """Run a command, timing it and sampling the peak memory of its process tree."""
     began = time.perf_counter()
     process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak, done = 0, threading.Event()
+    peak, peak_process, done = 0, 0, threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_process
         while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
+            resident = _tree_rss(process.pid)
+            peak = max(peak, sum(resident.values()))
+            peak_process = max(peak_process, *resident.values(), 0)
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -106,7 +109,7 @@ def run(args: list[str], env: dict[str, str]) -> Run:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"benchmark command failed: {' '.join(args)}\n{stdout}\n{stderr}")
-    return Run(seconds, peak, stdout)
+    return Run(seconds, peak, peak_process, stdout)
 
 
 def spread(values: list[float]) -> dict:
@@ -138,13 +141,13 @@ def measure_fy2022(env: dict[str, str], work: Path, repeat: int) -> dict:
         for name, values in stage_seconds(r.stdout).items():
             stages[name].append(sum(values))
     total = statistics.median(r.seconds for r in runs)
+    medians = {name: statistics.median(values) for name, values in stages.items()}
+    medians["other"] = total - sum(medians.values())
     unchanged = [publish(env, "--year", "2022", "--out", str(out)) for _ in range(repeat)]
     return {
         "publish": spread([r.seconds for r in runs]),
         "peak_rss_bytes": max(r.peak_rss for r in runs),
-        "stages": {
-            n: {"median": statistics.median(v), "share": statistics.median(v) / total} for n, v in stages.items()
-        },
+        "stages": {name: {"median": m, "share": m / total} for name, m in medians.items()},
         "unchanged": spread([r.seconds for r in unchanged]),
         "site": out / "site",
     }
@@ -160,7 +163,7 @@ def measure_scale(env: dict[str, str], work: Path, years: int, projects: int, re
         out = work / "scale-out"
         shutil.rmtree(out, ignore_errors=True)
         runs.append(publish(env, "--raw", str(raw), "--out", str(out)))
-    site_build = stage_seconds(runs[-1].stdout)["site_build"]
+    per_year = {n: spread(v) for n, v in stage_seconds(runs[-1].stdout).items() if len(v) == years}
     site = out / "site"
     incremental = []
     changed = first + years // 2
@@ -175,9 +178,10 @@ def measure_scale(env: dict[str, str], work: Path, years: int, projects: int, re
         "projects_per_year": projects,
         "publish": spread([r.seconds for r in runs]),
         "peak_rss_bytes": spread([r.peak_rss for r in runs]),
+        "peak_process_rss_bytes": max(r.peak_process_rss for r in runs),
         "incremental": spread([r.seconds for r in incremental]),
         "incremental_peak_rss_bytes": max(r.peak_rss for r in incremental),
-        "site_build_per_year": spread(site_build),
+        "stages_per_year": per_year,
         "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
         "site_pages": sum(1 for _ in site.rglob("*.html")),
         "site": site,
@@ -328,18 +332,26 @@ def report(r: dict) -> str:
         f"- FY2022 `publish --year 2022 --force`: {s(r['fy2022']['publish'])}; peak RSS {r['fy2022']['peak_rss_bytes'] / 1e6:.0f} MB",
         f"- FY2022 `publish --year 2022`, nothing changed (skipped): {s(r['fy2022']['unchanged'])}",
         f"- scale, {r['scale']['years']} years × {r['scale']['projects_per_year']} projects from scratch: {s(r['scale']['publish'])}; "
-        f"peak RSS of the process tree {s(r['scale']['peak_rss_bytes'], 'GB', GB)}",
+        f"peak RSS of the process tree {s(r['scale']['peak_rss_bytes'], 'GB', GB)}, largest single process "
+        f"{r['scale']['peak_process_rss_bytes'] / 1e6:.0f} MB",
         f"- incremental, one year's list revised: {s(r['scale']['incremental'])}; peak RSS {r['scale']['incremental_peak_rss_bytes'] / 1e6:.0f} MB",
         f"- site build per year of {r['scale']['projects_per_year']} projects (stage `site_build`, all years of one run): "
-        f"{s(r['scale']['site_build_per_year'])}",
+        f"{s(r['scale']['stages_per_year']['site_build'])}",
         f"- site size: FY2022 {r['fy2022']['site_bytes'] / 1e6:.1f} MB in {r['fy2022']['site_pages']} pages; scale "
         f"{r['scale']['site_bytes'] / 1e6:.0f} MB in {r['scale']['site_pages']:,} pages",
         "",
-        "FY2022 stages (median seconds and share of the whole command):",
+        "FY2022 stages (median seconds and share of the whole command; `other` is start-up, imports, opening the "
+        "Dagster instance and Dagster's own work between stages):",
         "",
         "| stage | seconds | share |",
         "|---|---:|---:|",
         *[f"| {n} | {v['median']:.2f} | {v['share']:.0%} |" for n, v in r["fy2022"]["stages"].items()],
+        "",
+        f"Scale: each stage per year of {r['scale']['projects_per_year']} projects (two years at a time, one per CPU):",
+        "",
+        "| stage | median s | fastest–slowest |",
+        "|---|---:|---:|",
+        *[f"| {n} | {v['median']:.2f} | {v['min']:.2f}–{v['max']:.2f} |" for n, v in r["scale"]["stages_per_year"].items()],
         "",
         "Heaviest pages, transferred with gzip and an empty cache:",
         "",

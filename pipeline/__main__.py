@@ -36,16 +36,23 @@ def _configure_dagster_home() -> None:
         config.write_bytes(wanted)
 
 
-def _prepare_instance() -> None:
-    """Create the Dagster instance's storage once, here, before years run in parallel: two processes creating
-    the same fresh SQLite databases at once corrupt their schema version table. Importing Dagster and the
-    definitions before the workers start also spares each worker the import."""
+_INSTANCE: list = []
+
+
+def _instance():
+    """This process's Dagster instance, opened once: opening one checks every storage's schema."""
     import dagster as dg
 
-    import pipeline.definitions  # noqa: F401
+    if not _INSTANCE:
+        _configure_dagster_home()
+        _INSTANCE.append(dg.DagsterInstance.get())
+    return _INSTANCE[0]
 
-    _configure_dagster_home()
-    dg.DagsterInstance.get().dispose()  # opening the instance creates its databases
+
+def _prepare_instance() -> None:
+    """Create the Dagster instance's storage before years run in parallel: two processes creating the same fresh
+    SQLite databases at once corrupt their schema version table."""
+    _instance()
 
 
 def _failures(result) -> list[str]:
@@ -84,7 +91,7 @@ def _failed_checks(result) -> list[str]:
     return [e.asset_check_key.name for e in result.get_asset_check_evaluations() if not e.passed]
 
 
-CLI_RUN_CONFIG = {"loggers": {"progress": {}}, "execution": {"config": {"in_process": {}}}}
+CLI_RUN_CONFIG = {"loggers": {"progress": {}}}
 _OUR_ERRORS = {"PipelineError", "SourceFormatError", "CorrectionError", "ValidationFailed"}
 
 
@@ -106,18 +113,15 @@ def _publish_year(year: int, raw_dir: Path, out_dir: Path, capture: bool) -> tup
     import contextlib
     import io
 
-    import dagster as dg
-
     from pipeline.definitions import PUBLISH_JOB
 
-    _configure_dagster_home()
     job = _definitions(raw_dir, out_dir).resolve_job_def(PUBLISH_JOB)
     printed = io.StringIO()
     began = time.perf_counter()
     with contextlib.redirect_stdout(printed) if capture else contextlib.nullcontext():
         print(f"== {year}年度（令和{year - 2018}年度）: {raw_dir / str(year)} → {out_dir / 'data' / str(year)}")
         result = job.execute_in_process(
-            partition_key=str(year), instance=dg.DagsterInstance.get(), raise_on_error=False, run_config=CLI_RUN_CONFIG
+            partition_key=str(year), instance=_instance(), raise_on_error=False, run_config=CLI_RUN_CONFIG
         )
         ok = result.success and not _failed_checks(result)
         if ok:
@@ -153,9 +157,9 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path, force: bool =
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        _prepare_instance()
-
+        # The parent stays small (it imports no Dagster until the catalog); one worker creates the instance first.
         with ProcessPoolExecutor(max_workers=workers) as pool:
+            pool.submit(_prepare_instance).result()
             futures = [pool.submit(_publish_year, y, raw_dir, out_dir, True) for y in todo]
             results = []
             for future in as_completed(futures):
@@ -174,18 +178,13 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path, force: bool =
             for message in messages:
                 print("   " + message.replace("\n", "\n   "), file=sys.stderr)
     if (out_dir / "data").is_dir() and (todo or not (out_dir / "site" / "index.html").exists()):
-        import dagster as dg
-
         from pipeline.definitions import CATALOG_JOB
 
-        _configure_dagster_home()
         print("== 目録 / catalog: " + str(out_dir / "data" / "catalog.jsonld"))
         result = (
             _definitions(raw_dir, out_dir)
             .resolve_job_def(CATALOG_JOB)
-            .execute_in_process(
-                instance=dg.DagsterInstance.get(), raise_on_error=False, run_config={"loggers": {"progress": {}}}
-            )
+            .execute_in_process(instance=_instance(), raise_on_error=False, run_config=CLI_RUN_CONFIG)
         )
         if not result.success or _failed_checks(result):
             failed = True

@@ -33,10 +33,10 @@ def build_definitions(raw_dir: Path, out_dir: Path, loggers: dict | None = None)
     publish = dg.define_asset_job(
         PUBLISH_JOB,
         selection=dg.AssetSelection.assets(*year_assets),
-        description="One fiscal year from raw/ to published/: ingest, align, check, release, site. Runs from the "
-        "UI, the sensor and backfills use a process per step; the CLI runs in process (a year's steps are a "
-        "chain, so processes buy nothing there).",
-        executor_def=dg.multi_or_in_process_executor,
+        description="One fiscal year from raw/ to published/: ingest, align, check, release, site. Steps run in "
+        "the run's own process: they form a chain, so a process per step would only add start-up time; years "
+        "run side by side as separate runs.",
+        executor_def=dg.in_process_executor,
     )
     catalog = dg.define_asset_job(
         CATALOG_JOB,

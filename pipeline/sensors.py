@@ -1,5 +1,5 @@
 """Triggers for the yearly cycle: a new or changed raw file starts a run for its year only, and every
-successful year run refreshes the cross-year catalog and site landing.
+successful year run refreshes the cross-year catalog and site landing (once per published state).
 
 The raw sensor keeps no state of its own: it compares each year's build digest (its source, provenance and
 corrections, and the code; see raw.build_digest) with the digest recorded in that year's published
@@ -10,12 +10,20 @@ code changes every digest, so every year is published again with it.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import dagster as dg
 
+from pipeline.out.catalog import published_years
 from pipeline.raw import build_digest, fiscal_years
 from pipeline.release import published_digest
+
+
+def published_state(out_dir: Path) -> str:
+    """One hash of what is published: each year with the build digest of its release."""
+    years = published_years(out_dir / "data")
+    return hashlib.sha256("\n".join(f"{y}:{published_digest(out_dir, y)}" for y in years).encode()).hexdigest()
 
 
 def build_sensors(raw_dir: Path, out_dir: Path, partitions: dg.PartitionsDefinition, publish_job, catalog_job):
@@ -63,6 +71,7 @@ def build_sensors(raw_dir: Path, out_dir: Path, partitions: dg.PartitionsDefinit
         description="After a year is published, rebuilds the catalog and the site's landing across years.",
     )
     def refresh_catalog(context: dg.RunStatusSensorContext):
-        return dg.RunRequest(run_key=f"catalog-after-{context.dagster_run.run_id}")
+        # Keyed by what is published, so several years finishing together refresh the catalog once.
+        return dg.RunRequest(run_key=f"catalog-{published_state(out_dir)[:16]}")
 
     return [raw_changes, refresh_catalog]
