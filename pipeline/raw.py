@@ -78,7 +78,10 @@ CODE = ("pipeline/**/*.py", "schemas/*.yaml", "site/**/*", "requirements.lock")
 @cache
 def code_digest() -> str:
     """One hash of the code and configuration that shape a release (pipeline, schemas, site, locked versions)."""
-    files = sorted({p for pattern in CODE for p in PROJECT_ROOT.glob(pattern) if p.is_file()})
+    # Bytecode caches come and go with how Python was run; they must not change the digest.
+    files = sorted(
+        {p for pattern in CODE for p in PROJECT_ROOT.glob(pattern) if p.is_file() and "__pycache__" not in p.parts}
+    )
     return sha256("\n".join(f"{p.relative_to(PROJECT_ROOT)}:{sha256(p.read_bytes())}" for p in files).encode())
 
 

@@ -14,6 +14,7 @@ import yaml
 
 from pipeline.errors import PipelineError
 from pipeline.schema import wareki
+from pipeline.website.blocks import split_blocks
 from pipeline.website.pages import NAV, Release, project_json, year_pages
 
 SITE_SOURCE = Path(__file__).resolve().parents[2] / "site"
@@ -32,11 +33,15 @@ def write_docs(release_dir: Path, fiscal_year: int, docs: Path) -> Release:
     """The year's Markdown pages and the theme assets."""
     if docs.exists():
         shutil.rmtree(docs)
+    blocks_dir = docs.parent / "blocks"
+    if blocks_dir.exists():
+        shutil.rmtree(blocks_dir)
     release = Release.load(release_dir, fiscal_year)
     for path, text in year_pages(release, accessibility_results()).items():
-        target = docs / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        markdown, blocks = split_blocks(text)
+        for target, content in ((docs / path, markdown), (blocks_dir / f"{path}.json", json.dumps(blocks))):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
     dictionary = next(release_dir.glob("141500_ict_dictionary_*.md"))
     (docs / "dictionary.md").write_bytes(dictionary.read_bytes())
     shutil.copytree(SITE_SOURCE / "assets", docs / "assets")
@@ -60,6 +65,7 @@ def mkdocs_config(fiscal_year: int, docs: Path, site: Path) -> dict:
     config["docs_dir"] = str(docs)
     config["site_dir"] = str(site)
     config["nav"] = [{title: path} for title, path in NAV]
+    config["hooks"] = [str(SITE_SOURCE / hook) for hook in config.get("hooks", [])]
     return config
 
 

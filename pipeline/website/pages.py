@@ -280,6 +280,7 @@ def projects_page(r: Release) -> str:
             "（◎ 計画以上・計画どおり、△ 課題あり、－ 未記入、？ 判読不能）。"
             "表の見出しのボタンで並べ替え、下の条件で絞り込みができます（事業区分の A は重点事業、C は探索型事業）。\n",
             form,
+            "",
             '<p id="project-count" role="status" aria-live="polite"></p>',
             "",
             table_html,
@@ -428,10 +429,11 @@ def value_sources(sources: list[dict]) -> str:
         how = "" if s["取得方法"] == ALIGNED else "（" + "、".join(filter(None, [s["取得方法"], s["訂正番号"]])) + "）"
         read.append(f"<li>{h(s['列名'])}：{h('、'.join(s['出典セル'] or []) or '―')}{h(how)}</li>")
     return (
-        "<p>各項目の値が原本（PDFから抽出したテキスト）のどのセルから来たか。「p1:L7:c4」は1ページ目、ファイルの7行目、"
+        "<div><p>各項目の値が原本（PDFから抽出したテキスト）のどのセルから来たか。「p1:L7:c4」は1ページ目、ファイルの7行目、"
         "タブ区切りの4番目のセルです。</p>"
         + (f'<ul class="value-sources">{"".join(read)}</ul>' if read else "")
         + (f"<p>原本に記載のなかった項目：{h('、'.join(empty))}</p>" if empty else "")
+        + "</div>"
     )
 
 
@@ -458,7 +460,7 @@ def departments_page(r: Release) -> str:
     ]
     for department in sorted(by_department):
         projects = by_department[department]
-        parts.append(f"<h2>{h(department)}（{len(projects)}事業）</h2>")
+        parts.append(f"<h2>{h(department)}（{len(projects)}事業）</h2>\n")
         parts.append(_summary_table(f"{department}の事業", projects, 1))
         parts.append("")
     return "\n".join(parts)
@@ -617,7 +619,7 @@ def method_page(r: Release) -> str:
             f"## {h(wareki(fy))}の訂正（{len(r.corrections)}件）\n",
             corrections,
             f"\n## {h(wareki(fy))}の確認事項（{len(r.flags)}件、うち未解決 {open_count}件）\n",
-            "<p>未解決のものは、公開データの「要確認」が true になっています。</p>",
+            "<p>未解決のものは、公開データの「要確認」が true になっています。</p>\n",
             flags,
             "",
         ]

@@ -1,0 +1,37 @@
+"""MkDocs hooks of the public site (listed under ``hooks`` in mkdocs.yml; the pipeline builds every year with them).
+
+- ``on_page_content`` puts back the raw HTML blocks that the pipeline kept out of Python-Markdown (see
+  pipeline/website/blocks.py): the page is then what MkDocs would have rendered from the whole Markdown.
+- ``on_env`` gives the theme's Jinja environment a bytecode cache, so Material's templates are compiled once per
+  theme version instead of at every build (like Python's own .pyc files; the output does not change).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from jinja2 import FileSystemBytecodeCache
+
+from pipeline.paths import PROJECT_ROOT
+from pipeline.website.blocks import restore_blocks
+
+TEMPLATE_CACHE = PROJECT_ROOT / ".cache" / "jinja"
+
+
+def blocks_file(docs_dir: str | Path, src_uri: str) -> Path:
+    """Where the pipeline writes a page's raw HTML blocks: beside the docs folder, so MkDocs never copies them."""
+    return Path(docs_dir).parent / "blocks" / f"{src_uri}.json"
+
+
+def on_page_content(html, page, config, files):
+    path = blocks_file(config["docs_dir"], page.file.src_uri)
+    if not path.exists():
+        return html
+    return restore_blocks(html, json.loads(path.read_text(encoding="utf-8")))
+
+
+def on_env(env, config, files):
+    TEMPLATE_CACHE.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(TEMPLATE_CACHE))
+    return env
