@@ -123,7 +123,20 @@ def test_three_identical_statuses_drop_one_as_duplicate():
         row_of("6", "事業", "DX推進課", "課題", "目的", "効果", ON, ON, "上半期", ON, "年次", "重点事業 (A)"), 6
     )
     assert columns(aligned)[6:11] == [col.H1_STATUS, col.DUPLICATE, col.H1_TEXT, col.FY_STATUS, col.FY_TEXT]
-    assert [f.kind for f in aligned.flags] == ["duplicate_status"]
+    assert [f.kind for f in aligned.flags if f.field in col.STATUS_COLUMNS] == ["duplicate_status"]
+    # The boxes settle the CHECK block; only 「効果」, next to the empty PLAN_行動目標, is left open.
+    assert {f.field for f in aligned.flags if f.kind == "ambiguous_column"} <= {col.EFFECTS}
+
+
+def test_a_cell_next_to_an_empty_column_is_flagged_unless_the_content_settles_it():
+    goal, work = "・システム事業者選定", "・システム事業者選定を行った。"
+    aligned = align_row(
+        row_of("7", "事業", "DX推進課", "課題", "目的", "効果", goal, work, ON, "上半期", ON, "年次", "重点事業 (A)"), 7
+    )
+    placed = dict(zip(columns(aligned), aligned.placements, strict=True))
+    assert placed[col.PLAN_GOAL].cell.text == goal
+    # PLAN_成果指標 and DO_成果指標結果 are empty: from the text alone the goal could be the indicator
+    assert col.PLAN_INDICATOR in placed[col.PLAN_GOAL].alternatives
 
 
 def test_comment_after_category_is_never_a_category():

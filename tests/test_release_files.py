@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from conftest import RAW
 
 from pipeline.out.package import validate_package
@@ -115,7 +116,10 @@ def test_datapackage_metadata(release):
     assert "確認できていない" in package["sourceTerms"]
     provenance_sha = (RAW / "2022" / "provenance.yaml").read_text(encoding="utf-8").split("sha256: ")[1][:64]
     assert package["sources"][0]["sha256"] == provenance_sha
-    assert (package["fiscalYear"], package["issued"], package["modified"]) == (2022, "2026-11-25", "2026-11-25")
+    # Dates come from the inputs, never the clock: received (provenance) and reviewed (corrections).
+    received = yaml.safe_load((RAW / "2022" / "provenance.yaml").read_text(encoding="utf-8"))["received"]
+    reviewed = yaml.safe_load((RAW / "2022" / "corrections.yaml").read_text(encoding="utf-8"))["reviewed"]
+    assert (package["fiscalYear"], package["issued"], package["modified"]) == (2022, received, reviewed)
     projects = next(r for r in package["resources"] if r["name"] == "141500_ict_projects_2022")
     assert projects["encoding"] == "utf-8" and projects["bom"] is True and projects["rows"] == 34
     fields = {f["name"]: f for f in projects["schema"]["fields"]}

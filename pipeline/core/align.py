@@ -26,7 +26,11 @@ The algorithm, for one row:
      a little when they sit in columns that often repeat within a year (行動目標↔年度事業内容).
 4. **Confidence.** For every cell the aligner also knows the best score it could reach with that cell in
    another column. When that is within ``AMBIGUITY_MARGIN`` of the best, the cell is flagged for review
-   with its alternatives. A cell whose content contradicts its column (a past-tense result in a plan column,
+   with its alternatives. A wider margin, ``NEIGHBOUR_MARGIN``, applies where the layout leaves the column
+   next to the cell's own empty in the plan and work part of the grid (効果, PLAN, DO; ACT, next year's
+   PLAN/DO): the extraction dropped the empty cell, so the position cannot tell which of the two neighbours
+   is the empty one, and only the soft content cues decide — measured against a person's reading of FY2022,
+   those cues settle such cells less often than their scores suggest. A cell whose content contradicts its column (a past-tense result in a plan column,
    which happens when the extraction moved a cell) is flagged too. Nothing is moved against the source
    order automatically: that is what the reviewed corrections file is for.
 
@@ -73,8 +77,11 @@ ALIGNMENT_RULES_JA = (
     "翌年度との対応：翌年度の PLAN・DO は当年度のものを引き継いで書かれることが多いため、よく似たセルどうしが対応する列"
     "（行動目標どうし、成果指標どうし、年度事業内容どうし）に入る並べ方を高く評価します。",
     "確かでないとき：別の列に入れても点数がほとんど変わらないセルや、内容が列と合わないセル（計画の列にある過去形の実績"
-    "など）は「要確認」とし、何が不確かでどう扱ったかを確認事項に書きます。推測で黙って直すことはしません。人が原本で"
-    "確かめたことは、理由とともに訂正ファイルに記録し、その訂正だけを反映します。",
+    "など）は「要確認」とし、何が不確かでどう扱ったかを確認事項に書きます。隣の列（効果・PLAN・DO、ACT・翌年度の"
+    "PLAN・DO）が空いているセルは、空欄が詰められたために位置からはどちらの列か分からないため、点数の差がやや大きくても"
+    "「要確認」とします。成果指標のセルが直前の行動目標の文をそのまま含むときも、2つのセルが1つになった可能性として"
+    "「要確認」とします。推測で黙って直すことはしません。人が原本で確かめたことは、理由とともに訂正ファイルに記録し、"
+    "その訂正だけを反映します。",
 )
 """The alignment rules in Japanese, for the site's 作成方法 page (kept next to the code they describe)."""
 
@@ -160,6 +167,16 @@ WEIGHTS = {
 }
 MIRROR_MIN_SIMILARITY = 0.4
 AMBIGUITY_MARGIN = 1.0
+NEIGHBOUR_MARGIN = 3.5
+SEARCH_MARGIN = max(AMBIGUITY_MARGIN, NEIGHBOUR_MARGIN)
+_CONFUSABLE_RUNS = (
+    (EFFECTS, PLAN_GOAL, PLAN_INDICATOR, DO_WORK, DO_RESULT),
+    (ACT, NEXT_GOAL, NEXT_INDICATOR, NEXT_WORK),
+)
+NEIGHBOURS = {
+    c: frozenset(run[max(0, k - 1) : k] + run[k + 1 : k + 2]) for run in _CONFUSABLE_RUNS for k, c in enumerate(run)
+}
+"""Columns printed next to each other whose cells the content cues tell apart only weakly."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +184,8 @@ class Placement:
     cell: Cell
     column: str
     alternatives: tuple[str, ...] = ()
-    """Other columns whose best layout scores within AMBIGUITY_MARGIN of the chosen one."""
+    """Other columns whose best layout scores within AMBIGUITY_MARGIN of the chosen one, or within
+    NEIGHBOUR_MARGIN for an empty column printed next to the chosen one."""
 
 
 @dataclass(frozen=True)
@@ -305,7 +323,7 @@ class _Search:
     their column and are exempt from the order. At most ``unplaced_budget`` text cells may be left unplaced;
     the caller raises the budget only when no layout places every cell.
 
-    Branches that cannot come within AMBIGUITY_MARGIN of the best layout found so far are cut (an upper bound
+    Branches that cannot come within SEARCH_MARGIN of the best layout found so far are cut (an upper bound
     on what the remaining cells can add): every layout they hold scores below the final best by more than the
     margin, so they can be neither the best nor an alternative, and the result is the same as without cutting.
     """
@@ -381,7 +399,7 @@ class _Search:
                 if score > self.marginals[k][c]:
                     self.marginals[k][c] = score
             return
-        if score + self.at_most[i] < self.best_score - AMBIGUITY_MARGIN:
+        if score + self.at_most[i] < self.best_score - SEARCH_MARGIN:
             return
         for c, next_pos, next_budget in self.viable(i, pos, budget):
             gained = self._gain(i, c)
@@ -413,6 +431,7 @@ def align_row(row: SourceRow, project: int, pins: Mapping[str, str] | None = Non
         search = _Search(allowed, scorer, pinned, budget).run()
     layout, score, marginals = search.best_layout, search.best_score, search.marginals
 
+    empty = set(COLUMNS) - set(layout)
     placements = []
     for i, (cell, column) in enumerate(zip(cells, layout, strict=True)):
         alternatives = tuple(
@@ -420,11 +439,27 @@ def align_row(row: SourceRow, project: int, pins: Mapping[str, str] | None = Non
             for c, s in sorted(
                 marginals[i].items(), key=lambda kv: (-kv[1], COLUMNS.index(kv[0]) if kv[0] in COLUMNS else 99)
             )
-            if c != column and c not in (DUPLICATE, UNPLACED) and s > -math.inf and score - s < AMBIGUITY_MARGIN
+            if c != column
+            and c not in (DUPLICATE, UNPLACED)
+            and s > -math.inf
+            and (
+                score - s < AMBIGUITY_MARGIN
+                or (c in empty and c in NEIGHBOURS.get(column, ()) and score - s < NEIGHBOUR_MARGIN)
+            )
         )
         placements.append(Placement(cell, column, alternatives))
     flags = _alignment_flags(project, placements, scorer, pinned)
     return AlignedRow(project, row, tuple(placements), tuple(flags))
+
+
+def _repeats_goal(placements: list[Placement], i: int) -> str:
+    """The goal's text when cell i, in a 成果指標 column, starts with the whole text of the 行動目標 just before
+    it and goes on: an indicator does not restate its goal, so two cells were probably read as one."""
+    p = placements[i]
+    if i == 0 or p.column not in GOAL_OF or placements[i - 1].column != GOAL_OF[p.column]:
+        return ""
+    goal, indicator = normalise_text(placements[i - 1].cell.text), normalise_text(p.cell.text)
+    return goal if len(goal) >= 5 and indicator.startswith(goal) and len(indicator.strip()) > len(goal) + 2 else ""
 
 
 def _alignment_flags(project: int, placements: list[Placement], scorer: _Scorer, pinned: list[bool]) -> list[Flag]:
@@ -473,6 +508,21 @@ def _alignment_flags(project: int, placements: list[Placement], scorer: _Scorer,
                     f"「{p.column}」に入れました。",
                     "原本のPDFで列を確かめ、訂正ファイルに cell（セル位置）と正しい field（項目）を書いてください。"
                     "いまの列が正しいときも、同じように書けば確認済みになります。",
+                )
+            )
+        merged = _repeats_goal(placements, i)
+        if merged:
+            flags.append(
+                Flag(
+                    project,
+                    p.column,
+                    (placements[i - 1].cell.ref, p.cell.ref),
+                    "merged_cells",
+                    Severity.REVIEW,
+                    f"成果指標のセル「{text}」が、直前の行動目標のセルの文「{_preview(merged)}」をそのまま含み、"
+                    "続けて別の文があります。抽出で行動目標と成果指標の2つのセルが1つになった可能性があります。",
+                    f"原本のまま、セル全体を「{p.column}」に入れました。",
+                    "原本のPDFで確かめ、成果指標が後半だけなら、訂正ファイルで value に成果指標の文だけを書いてください。",
                 )
             )
         conflict = ""

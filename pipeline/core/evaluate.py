@@ -60,10 +60,17 @@ class Evaluation:
     fields_right: int = 0
     wrong: list[tuple[int, int, str, tuple[str, ...], bool]] = field(default_factory=list)
     """(project, cell index, aligner's column, acceptable columns, flagged)."""
+    doubtful: list[tuple[int, int, str, tuple[str, ...], bool]] = field(default_factory=list)
+    """The cells the person could not settle from the text alone, in the same form."""
 
     @property
     def unflagged_wrong(self) -> list:
         return [w for w in self.wrong if not w[4]]
+
+    @property
+    def unflagged_doubtful(self) -> list:
+        """Cells a person could not settle that the aligner published without a flag: guesses, if right ones."""
+        return [d for d in self.doubtful if not d[4]]
 
 
 def evaluate(rows: dict[int, AlignedRow], reading: dict[int, list[tuple[str, ...]]]) -> Evaluation:
@@ -79,12 +86,14 @@ def evaluate(rows: dict[int, AlignedRow], reading: dict[int, list[tuple[str, ...
             result.cells += 1
             right = column in ok
             result.cells_right += right
+            flagged = aligned.placements[i].cell.ref in flagged_cells or row_conflict
             if len(ok) == 1:
                 result.certain_cells += 1
                 result.certain_right += right
+            else:
+                result.doubtful.append((project, i, column, ok, flagged))
             if not right:
-                ref = aligned.placements[i].cell.ref
-                result.wrong.append((project, i, column, ok, ref in flagged_cells or row_conflict))
+                result.wrong.append((project, i, column, ok, flagged))
         for column in col.COLUMNS:
             placed = {i for i, c in enumerate(got) if c == column}
             sure_here = {i for i, ok in enumerate(accepted) if ok == (column,)}
@@ -111,6 +120,14 @@ def main(argv: list[str]) -> int:
     print(f"cells placed otherwise: {len(e.wrong)}, of which not flagged for review: {len(e.unflagged_wrong)}")
     for project, i, got, ok, flagged in e.wrong:
         print(f"  project {project} cell {i}: {got} (reading: {'|'.join(ok)}){'' if flagged else '  NOT FLAGGED'}")
+    print(
+        f"cells the person could not settle from the text: {len(e.doubtful)}, "
+        f"of which not flagged for review: {len(e.unflagged_doubtful)}"
+    )
+    for project, i, got, ok, _ in e.unflagged_doubtful:
+        print(f"  project {project} cell {i}: {got} (reading: {'|'.join(ok)})")
+    flags = [f for a in rows.values() for f in a.flags if f.severity.name == "REVIEW"]
+    print(f"review flags raised: {len(flags)} in {len({f.project for f in flags})} of {len(rows)} projects")
     return 1 if e.unflagged_wrong else 0
 
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 KIND_LABELS = {
     "ambiguous_column": "列を判別できない",
     "content_conflicts_with_column": "内容と列が合わない",
+    "merged_cells": "2つのセルが1つになった可能性",
     "unplaced_cell": "入れる列がないセル",
     "duplicate_status": "重複した状況セル",
     "status_missing": "チェック欄がない",
