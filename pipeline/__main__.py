@@ -108,6 +108,18 @@ def _definitions(raw_dir: Path, out_dir: Path):
     return _DEFINITIONS[key]
 
 
+def _freeze_heap() -> None:
+    """Before a year's run: exempt everything alive now — modules, classes, the Dagster definitions and
+    instance — from the cyclic garbage collector's scans. They live as long as the process, yet every full
+    collection during the run walked all of them again (the site build of a 500-project year took about 0.5 s
+    longer inside a run than on its own). Garbage left by a previous year's run is collected first, so it is
+    not kept."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def _publish_year(year: int, raw_dir: Path, out_dir: Path, capture: bool) -> tuple[int, bool, str, list[str]]:
     """Run one year's job; returns the year, success, what it printed, and the failure messages."""
     import contextlib
@@ -116,6 +128,7 @@ def _publish_year(year: int, raw_dir: Path, out_dir: Path, capture: bool) -> tup
     from pipeline.definitions import PUBLISH_JOB
 
     job = _definitions(raw_dir, out_dir).resolve_job_def(PUBLISH_JOB)
+    _freeze_heap()
     printed = io.StringIO()
     began = time.perf_counter()
     with contextlib.redirect_stdout(printed) if capture else contextlib.nullcontext():
