@@ -217,7 +217,10 @@ def transferred(root: Path, pages: list[Path]) -> list[dict]:
                 ),
             )
             url = f"{base}/{page_path.relative_to(root).as_posix()}"
-            page.goto(url, wait_until="networkidle")
+            # "load" first: on a long page the parser can take longer than networkidle's quiet half second
+            # before it reaches the scripts at the end, and the page would be measured without them.
+            page.goto(url, wait_until="load")
+            page.wait_for_load_state("networkidle")
             index = sum(n for u, n in sizes if "search_index.json" in u)
             total = sum(n for _, n in sizes)
             results.append(
