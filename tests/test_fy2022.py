@@ -119,3 +119,10 @@ def test_every_uncertain_project_is_marked(year):
     for record in year.records:
         assert record.fields["要確認"].value == bool(record.open_flags)
         assert bool(record.text("確認事項")) == bool(record.open_flags)
+
+
+def test_a_second_half_date_in_the_first_half_text_is_flagged(by_id):
+    # Project 24's 上半期実績 ends with 「引越しワンストップサービス開始(R5.2.6)」: February 2023 is not in the first half.
+    flags = [f for f in by_id[24].open_flags if f.field == "CHECK_上半期_実績"]
+    assert any("R5.2.6" in f.issue for f in flags)
+    assert not any("下半期の日付" in f.issue for r in by_id.values() if r.project != 24 for f in r.open_flags)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -92,7 +93,43 @@ def build_record(aligned: AlignedRow, fiscal_year: int, pinned: Mapping[str, str
     flags += _category_flags(aligned)
     flags += _departments_flags(aligned)
     flags += _formula_flags(aligned.project, fields)
+    flags += _second_half_date_flags(aligned, fields, fiscal_year)
     return ProjectRecord(fiscal_year, project, fields, flags)
+
+
+# 「R5.2.6」「令和4年10月」: a Reiwa year and a month.
+_REIWA_DATE = re.compile(r"(?:R|令和)\s*(\d{1,2})\s*[.．年]\s*(\d{1,2})(?!\d)(?:[.．]\d{1,2}(?!\d))?")
+
+
+def second_half_dates(text: str, fiscal_year: int) -> list[str]:
+    """Dates in ``text`` that fall after the first half (April–September) of the fiscal year: October to March."""
+    reiwa = fiscal_year - 2018
+    found = []
+    for m in _REIWA_DATE.finditer(nfkc(text)):
+        year, month = int(m.group(1)), int(m.group(2))
+        if (year == reiwa and 10 <= month <= 12) or (year == reiwa + 1 and 1 <= month <= 3):
+            found.append(m.group(0))
+    return found
+
+
+def _second_half_date_flags(aligned: AlignedRow, fields: dict[str, FieldValue], fiscal_year: int) -> list[Flag]:
+    """上半期実績 reports April to September; a later date in it suggests the extraction moved the cell there."""
+    dates = second_half_dates(str(fields[col.H1_TEXT].value or ""), fiscal_year)
+    if not dates:
+        return []
+    return [
+        Flag(
+            aligned.project,
+            col.H1_TEXT,
+            fields[col.H1_TEXT].cells,
+            "content_conflicts_with_column",
+            Severity.REVIEW,
+            f"上半期（4〜9月）の実績の列に、下半期の日付（{'、'.join(dates)}）があります。"
+            "抽出時にセルの位置がずれ、年次実績や成果指標結果のセルがこの列に入った可能性があります。",
+            f"並び順のまま「{col.H1_TEXT}」に入れました。",
+            "原本のPDFで確かめ、訂正ファイルに cell（セル位置）と正しい field（項目）を書いてください。",
+        )
+    ]
 
 
 def _status_flags(aligned: AlignedRow, fields: dict[str, FieldValue]) -> list[Flag]:
