@@ -80,7 +80,7 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .dagster published/.staging .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .dagster .cache published/.staging .pytest_cache .ruff_cache .hypothesis
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

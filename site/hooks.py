@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -32,6 +34,9 @@ def on_page_content(html, page, config, files):
 
 
 def on_env(env, config, files):
-    TEMPLATE_CACHE.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        TEMPLATE_CACHE.mkdir(parents=True, exist_ok=True)
+    if not os.access(TEMPLATE_CACHE, os.W_OK):
+        return env  # a read-only installation: compile the templates at every build, as MkDocs does
     env.bytecode_cache = FileSystemBytecodeCache(str(TEMPLATE_CACHE))
     return env
