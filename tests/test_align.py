@@ -237,3 +237,30 @@ def test_cutting_branches_changes_neither_the_layout_nor_the_alternatives(fy2022
             return [{c for c, s in m.items() if search.best_score - s < col.AMBIGUITY_MARGIN} for m in search.marginals]
 
         assert near(cut) == near(full)
+
+
+def test_target_wording_in_the_results_column_with_no_indicator_is_a_conflict():
+    target = "オープンデータ公開数 4種類増加"
+    aligned = align_row(
+        row_of(
+            "8",
+            "事業",
+            "DX推進課",
+            "課題",
+            "目的",
+            "効果",
+            "・拡充",
+            "・公開",
+            target,
+            ON,
+            "上半期",
+            ON,
+            "年次",
+            "重点事業 (A)",
+        ),
+        8,
+    )
+    placed = dict(zip(columns(aligned), aligned.placements, strict=True))
+    assert placed[col.DO_RESULT].cell.text == target and col.PLAN_INDICATOR not in placed
+    conflicts = [f for f in aligned.flags if f.kind == "content_conflicts_with_column"]
+    assert [f.field for f in conflicts] == [col.DO_RESULT] and "成果指標のような書き方" in conflicts[0].issue

@@ -77,7 +77,7 @@ ALIGNMENT_RULES_JA = (
     "翌年度との対応：翌年度の PLAN・DO は当年度のものを引き継いで書かれることが多いため、よく似たセルどうしが対応する列"
     "（行動目標どうし、成果指標どうし、年度事業内容どうし）に入る並べ方を高く評価します。",
     "確かでないとき：別の列に入れても点数がほとんど変わらないセルや、内容が列と合わないセル（計画の列にある過去形の実績"
-    "など）は「要確認」とし、何が不確かでどう扱ったかを確認事項に書きます。隣の列（効果・PLAN・DO、ACT・翌年度の"
+    "や、その年度の成果指標が空なのに成果指標結果の列にある数値目標のような文など）は「要確認」とし、何が不確かでどう扱ったかを確認事項に書きます。隣の列（効果・PLAN・DO、ACT・翌年度の"
     "PLAN・DO）が空いているセルは、空欄が詰められたために位置からはどちらの列か分からないため、点数の差がやや大きくても"
     "「要確認」とします。成果指標のセルが直前の行動目標の文をそのまま含むときも、2つのセルが1つになった可能性として"
     "「要確認」とします。上半期（4〜9月）の実績の列に10月以降の日付があるときも、セルの位置がずれた可能性として「要確認」と"
@@ -532,6 +532,16 @@ def _alignment_flags(project: int, placements: list[Placement], scorer: _Scorer,
             conflict = f"実績のような過去形の文ですが、並び順では計画の列「{p.column}」に当たります"
         elif p.column in RESULTS and scorer.plan[i] and not after_status:
             conflict = f"予定や方針のような文ですが、並び順では実績の列「{p.column}」に当たります"
+        elif (
+            p.column == DO_RESULT
+            and scorer.indicator[i]
+            and not scorer.result[i]
+            and all(q.column != PLAN_INDICATOR for q in placements)
+        ):
+            conflict = (
+                f"成果指標のような書き方（数値や目標）で過去形ではなく、並び順では「{DO_RESULT}」に当たりますが、"
+                f"その年度の「{PLAN_INDICATOR}」は空です"
+            )
         if conflict:
             flags.append(
                 Flag(
