@@ -11,19 +11,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
 from pipeline.paths import PROJECT_ROOT
-from pipeline.website.blocks import restore_blocks
+from pipeline.website.blocks import blocks_file, restore_blocks
 
 TEMPLATE_CACHE = PROJECT_ROOT / ".cache" / "jinja"
-
-
-def blocks_file(docs_dir: str | Path, src_uri: str) -> Path:
-    """Where the pipeline writes a page's raw HTML blocks: beside the docs folder, so MkDocs never copies them."""
-    return Path(docs_dir).parent / "blocks" / f"{src_uri}.json"
 
 
 def on_page_content(html, page, config, files):

@@ -6,6 +6,8 @@ from pipeline.ingest.extracted_text import parse_extracted_text
 
 ON = "■計画以上・計画どおり □課題あり"
 BLANK = "○計画以上・計画どおり □課題あり"
+LEADING = ("事業", "DX推進課", "課題", "目的", "効果")
+"""A row's name, departments and three narrative cells, when a test is about what follows them."""
 
 
 def row_of(*cells: str):
@@ -160,11 +162,7 @@ def test_past_tense_in_a_plan_column_is_flagged():
     aligned = align_row(
         row_of(
             "8",
-            "事業",
-            "DX推進課",
-            "課題",
-            "目的",
-            "効果",
+            *LEADING,
             "目標",
             BLANK,
             ON,
@@ -244,11 +242,7 @@ def test_target_wording_in_the_results_column_with_no_indicator_is_a_conflict():
     aligned = align_row(
         row_of(
             "8",
-            "事業",
-            "DX推進課",
-            "課題",
-            "目的",
-            "効果",
+            *LEADING,
             "・オープンデータの拡充",
             "・オープンデータの公開",
             target,

@@ -30,9 +30,11 @@ The algorithm, for one row:
    next to the cell's own empty in the plan and work part of the grid (効果, PLAN, DO; ACT, next year's
    PLAN/DO): the extraction dropped the empty cell, so the position cannot tell which of the two neighbours
    is the empty one, and only the soft content cues decide — measured against a person's reading of FY2022,
-   those cues settle such cells less often than their scores suggest. A cell whose content contradicts its column (a past-tense result in a plan column,
-   which happens when the extraction moved a cell) is flagged too. Nothing is moved against the source
-   order automatically: that is what the reviewed corrections file is for.
+   those cues settle such cells less often than their scores suggest. A cell whose content contradicts its
+   column (a past-tense result in a plan column, target wording in 成果指標結果 while 成果指標 is empty: the
+   extraction moved a cell) and an indicator that repeats its goal in full (two cells read as one) are flagged
+   too. Nothing is moved against the source order automatically: that is what the reviewed corrections file
+   is for.
 
 The search is exhaustive over the layouts the hard rules allow, which for a row of this list is at most a
 few thousand, so the result does not depend on a search heuristic.

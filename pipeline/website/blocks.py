@@ -11,6 +11,7 @@ The rendered page is the same, byte for byte, as MkDocs makes from the whole Mar
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 # Tags Python-Markdown treats as the start of a raw HTML block (a subset of its block-level list: the ones the
 # page generator uses).
@@ -18,6 +19,16 @@ _BLOCK_TAGS = frozenset({"blockquote", "div", "dl", "figure", "form", "h1", "h2"
 _OPENING = re.compile(r"<([a-z][a-z0-9]*)[\s>]")
 PLACEHOLDER = "<!--block:{}-->"
 _PLACEHOLDER = re.compile(r"<!--block:(\d+)-->")
+
+
+def blocks_dir(docs_dir: str | Path) -> Path:
+    """Where a build's raw HTML blocks are kept: beside the docs folder, so MkDocs never copies them."""
+    return Path(docs_dir).parent / "blocks"
+
+
+def blocks_file(docs_dir: str | Path, src_uri: str) -> Path:
+    """The blocks of one page (``src_uri`` as MkDocs names it, e.g. ``projects/1.md``)."""
+    return blocks_dir(docs_dir) / f"{src_uri}.json"
 
 
 def _self_contained(chunk: str) -> bool:

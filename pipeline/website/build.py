@@ -14,7 +14,7 @@ import yaml
 
 from pipeline.errors import PipelineError
 from pipeline.schema import wareki
-from pipeline.website.blocks import split_blocks
+from pipeline.website.blocks import blocks_dir, blocks_file, split_blocks
 from pipeline.website.pages import NAV, Release, project_json, year_pages
 
 SITE_SOURCE = Path(__file__).resolve().parents[2] / "site"
@@ -33,13 +33,12 @@ def write_docs(release_dir: Path, fiscal_year: int, docs: Path) -> Release:
     """The year's Markdown pages and the theme assets."""
     if docs.exists():
         shutil.rmtree(docs)
-    blocks_dir = docs.parent / "blocks"
-    if blocks_dir.exists():
-        shutil.rmtree(blocks_dir)
+    if blocks_dir(docs).exists():
+        shutil.rmtree(blocks_dir(docs))
     release = Release.load(release_dir, fiscal_year)
     for path, text in year_pages(release, accessibility_results()).items():
         markdown, blocks = split_blocks(text)
-        for target, content in ((docs / path, markdown), (blocks_dir / f"{path}.json", json.dumps(blocks))):
+        for target, content in ((docs / path, markdown), (blocks_file(docs, path), json.dumps(blocks))):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
     dictionary = next(release_dir.glob("141500_ict_dictionary_*.md"))
