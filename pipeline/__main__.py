@@ -112,11 +112,13 @@ def _freeze_heap() -> None:
     """Before a year's run: exempt everything alive now — modules, classes, the Dagster definitions and
     instance — from the cyclic garbage collector's scans. They live as long as the process, yet every full
     collection during the run walked all of them again (the site build of a 500-project year took about 0.5 s
-    longer inside a run than on its own). Garbage left by a previous year's run is collected first, so it is
-    not kept."""
+    longer inside a run than on its own). Before a later year, the garbage of the previous year's run is
+    collected first, so it is not kept; before the first, there is next to none (a collection found about 40
+    objects and took 0.1 s of a 3 s publish)."""
     import gc
 
-    gc.collect()
+    if gc.get_freeze_count():
+        gc.collect()
     gc.freeze()
 
 

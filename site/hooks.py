@@ -2,6 +2,8 @@
 
 - ``on_page_content`` puts back the raw HTML blocks that the pipeline kept out of Python-Markdown (see
   pipeline/website/blocks.py): the page is then what MkDocs would have rendered from the whole Markdown.
+- ``on_config`` gives Material's search plugin an index that reads the pages faster, with the same result (see
+  pipeline/website/search_index.py).
 - ``on_env`` gives the theme's Jinja environment a bytecode cache, so Material's templates are compiled once per
   theme version instead of at every build (like Python's own .pyc files; the output does not change).
 """
@@ -16,8 +18,17 @@ from jinja2 import FileSystemBytecodeCache
 
 from pipeline.paths import PROJECT_ROOT
 from pipeline.website.blocks import blocks_file, restore_blocks
+from pipeline.website.search_index import FastSearchIndex
 
 TEMPLATE_CACHE = PROJECT_ROOT / ".cache" / "jinja"
+
+
+def on_config(config):
+    # Hooks run after the plugins, so the search plugin has made its index from its settings by now.
+    search = config.plugins.get("material/search")
+    if search is not None and search.config.enabled:
+        search.search_index = FastSearchIndex(**search.config)
+    return config
 
 
 def on_page_content(html, page, config, files):

@@ -33,6 +33,8 @@ HEADER_LABELS = {
 _REIWA_PLAN = re.compile(r"令和\s*(\d+)\s*年度\s*PLAN")
 _REIWA_RESULTS = re.compile(r"[(（]\s*R\s*(\d+)\s*取組結果")
 _PROJECT_NUMBER = re.compile(r"\d{1,4}")
+# Control characters but tab, LF and CR; DEL; the private-use area.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\uf8ff]")
 
 
 def decode_source(data: bytes, file: str) -> tuple[str, str]:
@@ -78,9 +80,7 @@ def decode_source(data: bytes, file: str) -> tuple[str, str]:
 def _looks_like_text(text: str) -> bool:
     """No control characters but tab and line breaks, and no private-use characters (which CP932 produces
     when it is fed bytes that are not CP932 text)."""
-    return not any(
-        (ord(ch) < 0x20 and ch not in "\t\r\n") or ord(ch) == 0x7F or 0xE000 <= ord(ch) <= 0xF8FF for ch in text
-    )
+    return not _NOT_TEXT.search(text)
 
 
 def split_lines(text: str) -> list[str]:

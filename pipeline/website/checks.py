@@ -20,10 +20,17 @@ _CSS_URL = re.compile(r"""url\(\s*['"]?(https?:)?//""", re.IGNORECASE)
 
 
 # A tag-level scanner rather than html.parser: it reads the pages MkDocs writes several times faster, which matters
-# at thousands of pages; tests/test_site_pages.py checks it against html.parser on a built site.
-_MARKUP = re.compile(r"""<!--.*?-->|<([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.DOTALL)
+# at thousands of pages; tests/test_site_pages.py checks it against html.parser on a built site. One findall reads a
+# whole page: comments, then script and style elements with their raw text, then any other tag.
+_ATTRIBUTES_TEXT = r"""((?:[^>"']|"[^"]*"|'[^']*')*)>"""
+_MARKUP = re.compile(
+    r"<!--.*?-->"
+    rf"|<((?i:script)(?=[\s/>])){_ATTRIBUTES_TEXT}(?:.*?(?:</(?i:script)\s*>|\Z))"
+    rf"|<((?i:style)(?=[\s/>])){_ATTRIBUTES_TEXT}(.*?)(?:</(?i:style)\s*>|\Z)"
+    rf"|<([a-zA-Z][^\s/>]*){_ATTRIBUTES_TEXT}",
+    re.DOTALL,
+)
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
-_RAW_TEXT = {"script", "style"}
 _URL_ATTRIBUTE = re.compile(r"(?:^|[\s\"'])(?:href|src|data|style)\s*=", re.IGNORECASE)
 
 
@@ -46,20 +53,18 @@ class _Links:
     external_styles: list[str] = field(default_factory=list)
 
     def feed(self, page: str) -> None:
-        position = 0
-        while m := _MARKUP.search(page, position):
-            position = m.end()
-            if m.group(1) is None:
-                continue
-            tag = m.group(1).lower()
-            if _URL_ATTRIBUTE.search(m.group(2)):
-                self.start_tag(tag, _attributes(m.group(2)))
-            if tag in _RAW_TEXT:
-                close = re.compile(rf"</{tag}\s*>", re.IGNORECASE).search(page, position)
-                body = page[position : close.start() if close else len(page)]
-                if tag == "style" and _CSS_URL.search(body):
-                    self.external_styles.append(f"<style>{body[:80]}")
-                position = close.end() if close else len(page)
+        for script, script_attrs, style, style_attrs, style_body, tag, attrs in _MARKUP.findall(page):
+            if tag:
+                if _URL_ATTRIBUTE.search(attrs):
+                    self.start_tag(tag.lower(), _attributes(attrs))
+            elif script:
+                if _URL_ATTRIBUTE.search(script_attrs):
+                    self.start_tag("script", _attributes(script_attrs))
+            elif style:
+                if _URL_ATTRIBUTE.search(style_attrs):
+                    self.start_tag("style", _attributes(style_attrs))
+                if _CSS_URL.search(style_body):
+                    self.external_styles.append(f"<style>{style_body[:80]}")
 
     def start_tag(self, tag: str, a: dict[str, str]) -> None:
         for attr in ("href", "src", "data"):

@@ -1,0 +1,98 @@
+"""The project's Dagster storage (pipeline/dagster_storage.py) keeps connections open and stays Dagster's SQLite
+storage: what it writes, Dagster's own classes read."""
+
+import os
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+from dagster._core.storage.sqlite_storage import DagsterSqliteStorage
+
+from pipeline.dagster_storage import KEPT_DATABASES, KeptConnectionsEventLogStorage
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dg.asset
+def numbers() -> list[int]:
+    return [1, 2, 3]
+
+
+@dg.asset_check(asset=numbers)
+def three_numbers(numbers: list[int]) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(passed=len(numbers) == 3)
+
+
+JOB = dg.define_asset_job("numbers_job", [numbers], executor_def=dg.in_process_executor)
+DEFS = dg.Definitions(assets=[numbers], asset_checks=[three_numbers], jobs=[JOB])
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    shutil.copy(ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    return tmp_path
+
+
+def _run(instance: dg.DagsterInstance) -> str:
+    result = DEFS.resolve_job_def("numbers_job").execute_in_process(instance=instance)
+    assert result.success
+    return result.run_id
+
+
+def test_the_project_instance_uses_it_and_dagsters_own_storage_reads_what_it_wrote(home):
+    with dg.DagsterInstance.get() as instance:
+        assert isinstance(instance.event_log_storage, KeptConnectionsEventLogStorage)
+        run_ids = [_run(instance) for _ in range(3)]
+        written = {run_id: [e.dagster_event_type for e in instance.all_logs(run_id)] for run_id in run_ids}
+    plain = DagsterSqliteStorage.from_local(str(home))
+    try:
+        for run_id in run_ids:
+            assert [e.dagster_event_type for e in plain.event_log_storage.get_logs_for_run(run_id)] == written[run_id]
+            assert plain.run_storage.get_run_records(dg.RunsFilter(run_ids=[run_id]))[0].dagster_run.is_success
+        latest = plain.event_log_storage.get_latest_materialization_events([dg.AssetKey("numbers")])
+        assert latest[dg.AssetKey("numbers")].run_id == run_ids[-1]
+    finally:
+        plain.dispose()
+
+
+def test_one_engine_per_database_and_few_databases_kept(home):
+    with dg.DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        created = []
+        original = storage._engine
+
+        def counting(shard):
+            engine = original(shard)
+            created.append((shard, engine))  # kept alive, so that no two engines share an id()
+            return engine
+
+        storage._engine = counting
+        run_id = _run(instance)
+        engines_of_run = {id(e) for shard, e in created if shard == run_id}
+        assert len([s for s, _ in created if s == run_id]) > 10  # every event of the run connected ...
+        assert len(engines_of_run) == 1  # ... through one engine
+        for _ in range(KEPT_DATABASES + 2):
+            _run(instance)
+        assert len(storage._engines) <= KEPT_DATABASES
+
+
+def test_a_database_file_replaced_underneath_gets_a_new_engine(home):
+    storage = KeptConnectionsEventLogStorage(str(home / "events"))
+    try:
+        with storage.index_connection():
+            pass
+        before = storage._engines["index"][0]
+        path = Path(storage.path_for_shard("index"))
+        copy = path.with_suffix(".copy")
+        shutil.copy(path, copy)
+        os.replace(copy, path)  # a new file (new inode) where the old one was, as a restore or wipe leaves it
+        with storage.index_connection():
+            pass
+        assert storage._engines["index"][0] is not before
+    finally:
+        storage.dispose()
+    assert not storage._engines
+    assert isinstance(storage, SqliteEventLogStorage)
