@@ -147,6 +147,12 @@ GOAL_OF = {PLAN_INDICATOR: PLAN_GOAL, NEXT_INDICATOR: NEXT_GOAL}
 MIRROR_ACROSS_YEARS = frozenset({(PLAN_GOAL, NEXT_GOAL), (PLAN_INDICATOR, NEXT_INDICATOR), (DO_WORK, NEXT_WORK)})
 MIRROR_WITHIN_YEAR = frozenset({(PLAN_GOAL, DO_WORK), (NEXT_GOAL, NEXT_WORK)})
 STATUS_TEXT = {H1_STATUS: H1_TEXT, FY_STATUS: FY_TEXT}
+PAIRED_COLUMNS = tuple(
+    sorted(MIRROR_ACROSS_YEARS | MIRROR_WITHIN_YEAR | set(STATUS_TEXT.items()) | {(g, c) for c, g in GOAL_OF.items()})
+)
+"""The only column pairs pair() can score: the mirrors, a status and its text, a goal and its 成果指標."""
+_CHECK_BLOCK = (H1_STATUS, H1_TEXT, FY_STATUS, FY_TEXT)
+_CHECK_COLUMNS = frozenset(_CHECK_BLOCK)
 
 WEIGHTS = {
     "issues_filled": 2.0,
@@ -306,7 +312,11 @@ class _Scorer:
                 could_score = self.similar[i][j] or self.status[i] is not None or (j == i + 1 and self.same_as_left[j])
                 if not could_score:
                     continue
-                scores = {(ci, cj): s for ci in allowed[i] for cj in columns_j if (s := self.pair(i, ci, j, cj))}
+                scores = {
+                    (ci, cj): s
+                    for ci, cj in PAIRED_COLUMNS
+                    if ci in allowed[i] and cj in columns_j and (s := self.pair(i, ci, j, cj))
+                }
                 if scores:
                     related.append((i, scores))
             tables.append(related)
@@ -314,8 +324,8 @@ class _Scorer:
 
     def layout_bonus(self, layout: list[str]) -> float:
         """The CHECK block printed in full in the list's own order (status, text, status, text)."""
-        check = [c for c in layout if c in (H1_STATUS, H1_TEXT, FY_STATUS, FY_TEXT)]
-        return WEIGHTS["check_block_in_order"] if check == [H1_STATUS, H1_TEXT, FY_STATUS, FY_TEXT] else 0.0
+        check = tuple(filter(_CHECK_COLUMNS.__contains__, layout))
+        return WEIGHTS["check_block_in_order"] if check == _CHECK_BLOCK else 0.0
 
 
 class _Search:
@@ -392,23 +402,28 @@ class _Search:
     def _can_finish(self, i: int, pos: int, budget: int) -> bool:
         return i == self.n or any(self.can_finish(i + 1, p, b) for _, p, b in self._options(i, pos, budget))
 
-    def _extend(self, i: int, pos: int, budget: int, score: float) -> None:
+    def _extend(self, i: int, pos: int, budget: int, score: float) -> float:
+        """Lay out cells i.. after the layout so far; returns the best score of a complete layout found below
+        (-inf if every one was cut). Each cell's max-marginal for its column is the best of those returns, so
+        a complete layout updates the best alone, not every cell's marginal."""
         layout = self.layout
         if i == self.n:
             score += self.scorer.layout_bonus(layout)
             if score > self.best_score:
                 self.best_score, self.best_layout = score, tuple(layout)
-            for k, c in enumerate(layout):
-                if score > self.marginals[k][c]:
-                    self.marginals[k][c] = score
-            return
+            return score
         if score + self.at_most[i] < self.best_score - SEARCH_MARGIN:
-            return
+            return -math.inf
+        best, marginals = -math.inf, self.marginals[i]
         for c, next_pos, next_budget in self.viable(i, pos, budget):
-            gained = self._gain(i, c)
             layout.append(c)
-            self._extend(i + 1, next_pos, next_budget, score + gained)
+            below = self._extend(i + 1, next_pos, next_budget, score + self._gain(i, c))
             layout.pop()
+            if below > marginals[c]:
+                marginals[c] = below
+            if below > best:
+                best = below
+        return best
 
 
 def align_row(row: SourceRow, project: int, pins: Mapping[str, str] | None = None) -> AlignedRow:
