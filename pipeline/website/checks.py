@@ -7,6 +7,7 @@ the requests actually made, the layout at 390 px and the search.
 from __future__ import annotations
 
 import html
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -85,25 +86,26 @@ def _is_external(url: str) -> bool:
     return bool(parts.scheme in ("http", "https") or url.startswith("//"))
 
 
-def _target(root: Path, base: str, url: str, seen: dict[Path, tuple[bool, bool]]) -> tuple[Path, bool] | None:
-    """The file a relative URL on a page in folder ``base`` (relative to ``root``) points to and whether it leaves
-    ``root``; None for fragments, mailto: and absolute URLs. ``seen`` caches what the file system said (directory,
-    exists) per path."""
+def _target(root: str, base: str, url: str, seen: dict[str, tuple[bool, bool]]) -> tuple[str, bool] | None:
+    """The file (its path under ``root``, "/"-separated) that a relative URL on a page in folder ``base`` points
+    to and whether it leaves ``root``; None for fragments, mailto: and absolute URLs. ``seen`` caches what the
+    file system said (directory, exists) per path."""
     parts = urlsplit(url)
     if parts.scheme or url.startswith("//") or not parts.path:
         return None
     path = unquote(parts.path)
     normal = posixpath.normpath(path.lstrip("/") if path.startswith("/") else posixpath.join(base, path))
     outside = normal == ".." or normal.startswith("../")
-    target = root if normal == "." else root / normal
-    if parts.path.endswith("/") or _lookup(target, seen)[0]:
-        target = target / "index.html"
+    target = "" if normal == "." else normal
+    if parts.path.endswith("/") or _lookup(root, target, seen)[0]:
+        target = posixpath.join(target, "index.html")
     return target, outside
 
 
-def _lookup(path: Path, seen: dict[Path, tuple[bool, bool]]) -> tuple[bool, bool]:
+def _lookup(root: str, path: str, seen: dict[str, tuple[bool, bool]]) -> tuple[bool, bool]:
     if path not in seen:
-        seen[path] = (path.is_dir(), path.exists())
+        full = os.path.join(root, path)
+        seen[path] = (os.path.isdir(full), os.path.exists(full))
     return seen[path]
 
 
@@ -124,8 +126,9 @@ def check_site(
     """
     problems = SiteProblems()
     root = root.resolve()
-    seen: dict[Path, tuple[bool, bool]] = {}
-    targets: dict[tuple[str, str], tuple[Path, bool] | None] = {}
+    top = str(root)
+    seen: dict[str, tuple[bool, bool]] = {}
+    targets: dict[tuple[str, str], tuple[str, bool] | None] = {}
     for page in sorted(root.rglob("*.html")) if pages is None else [p.resolve() for p in pages]:
         name = page.relative_to(root)
         parser = _Links()
@@ -133,15 +136,15 @@ def check_site(
         base = posixpath.dirname(name.as_posix())
         for url in parser.links:
             if (base, url) not in targets:
-                targets[base, url] = _target(root, base, url, seen)
+                targets[base, url] = _target(top, base, url, seen)
             found = targets[base, url]
             if found is None:
                 continue
             target, outside = found
             if outside:
-                if target.name not in allowed_outside:
+                if posixpath.basename(target) not in allowed_outside:
                     problems.broken_links.append(f"{name}: {url}（サイトの外）")
-            elif not _lookup(target, seen)[1]:
+            elif not _lookup(top, target, seen)[1]:
                 problems.broken_links.append(f"{name}: {url}")
         external = [url for url in parser.resources if _is_external(url)] + parser.external_styles
         problems.third_party += [f"{name}: {url}" for url in external]
