@@ -24,16 +24,20 @@ from pipeline.errors import PipelineError
 
 
 def _configure_dagster_home() -> None:
-    """Use the project's own Dagster instance (.dagster/, configured by dagster.yaml) unless one is set."""
+    """Use the project's own Dagster instance (.dagster/) unless DAGSTER_HOME is set, and give the home the
+    project's dagster.yaml when it has none or an older one — as `make` does. A configuration copied there
+    later (dagster.postgres.yaml, docs/deploy.md) is newer, so it stays."""
+    import shutil
+
     from pipeline.paths import PROJECT_ROOT
 
     if "DAGSTER_HOME" not in os.environ:
         os.environ["DAGSTER_HOME"] = str(PROJECT_ROOT / ".dagster")
     home = Path(os.environ["DAGSTER_HOME"])
     home.mkdir(parents=True, exist_ok=True)
-    config, wanted = home / "dagster.yaml", (PROJECT_ROOT / "dagster.yaml").read_bytes()
-    if not config.exists() or config.read_bytes() != wanted:
-        config.write_bytes(wanted)
+    config, project = home / "dagster.yaml", PROJECT_ROOT / "dagster.yaml"
+    if not config.exists() or config.stat().st_mtime < project.stat().st_mtime:
+        shutil.copyfile(project, config)
 
 
 _INSTANCE: list = []

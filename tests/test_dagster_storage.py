@@ -96,3 +96,18 @@ def test_a_database_file_replaced_underneath_gets_a_new_engine(home):
         storage.dispose()
     assert not storage._engines
     assert isinstance(storage, SqliteEventLogStorage)
+
+
+def test_the_command_gives_a_home_the_project_configuration_but_keeps_a_newer_one(tmp_path, monkeypatch):
+    from pipeline.__main__ import _configure_dagster_home
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    config, project = tmp_path / "dagster.yaml", ROOT / "dagster.yaml"
+    _configure_dagster_home()
+    assert config.read_bytes() == project.read_bytes()
+    shutil.copyfile(ROOT / "dagster.postgres.yaml", config)  # as docs/deploy.md says, after the first run
+    _configure_dagster_home()
+    assert config.read_bytes() == (ROOT / "dagster.postgres.yaml").read_bytes()
+    os.utime(config, (0, 0))  # the project's dagster.yaml changed since: it is copied again, as `make` would
+    _configure_dagster_home()
+    assert config.read_bytes() == project.read_bytes()
