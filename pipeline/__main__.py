@@ -160,6 +160,23 @@ def _publish_year(year: int, raw_dir: Path, out_dir: Path, capture: bool) -> tup
     return year, ok, printed.getvalue(), [] if ok else _failures(result)
 
 
+def _publish_catalog(raw_dir: Path, out_dir: Path, capture: bool) -> tuple[bool, str, list[str]]:
+    """Run the catalog job (across years); returns success, what it printed (if captured), and the failure
+    messages."""
+    import contextlib
+    import io
+
+    from pipeline.definitions import CATALOG_JOB
+
+    job = _definitions(raw_dir, out_dir).resolve_job_def(CATALOG_JOB)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed) if capture else contextlib.nullcontext():
+        print("== 目録 / catalog: " + str(out_dir / "data" / "catalog.jsonld"))
+        result = job.execute_in_process(instance=_instance(), raise_on_error=False, run_config=CLI_RUN_CONFIG)
+    ok = result.success and not _failed_checks(result)
+    return ok, printed.getvalue(), [] if ok else _failures(result)
+
+
 def publish(years: list[int] | None, raw_dir: Path, out_dir: Path, force: bool = False, jobs: int = 0) -> int:
     from pipeline.raw import build_digest, fiscal_years
     from pipeline.release import published_digest
@@ -184,10 +201,16 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path, force: bool =
             f"== {year}年度: 前回の公開と原本もコードも同じため、作り直しません / unchanged since the last release, skipped"
         )
     workers = min(jobs or os.cpu_count() or 1, len(todo))
+
+    def catalog_due() -> bool:
+        return (out_dir / "data").is_dir() and bool(todo or not (out_dir / "site" / "index.html").exists())
+
+    catalog = None
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        # The parent stays small (it imports no Dagster until the catalog); one worker creates the instance first.
+        # The parent stays small: it imports no Dagster. One worker creates the instance first; after the years,
+        # a worker (Dagster imported, instance open) runs the catalog too.
         with ProcessPoolExecutor(max_workers=workers) as pool:
             pool.submit(_prepare_instance).result()
             futures = [pool.submit(_publish_year, y, raw_dir, out_dir, True) for y in todo]
@@ -195,6 +218,8 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path, force: bool =
             for future in as_completed(futures):
                 results.append(future.result())
                 print(results[-1][2], end="", flush=True)
+            if catalog_due():
+                catalog = pool.submit(_publish_catalog, raw_dir, out_dir, True).result()
     else:
         results = [_publish_year(y, raw_dir, out_dir, False) for y in todo]
     failed = False
@@ -207,18 +232,14 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path, force: bool =
             )
             for message in messages:
                 print("   " + message.replace("\n", "\n   "), file=sys.stderr)
-    if (out_dir / "data").is_dir() and (todo or not (out_dir / "site" / "index.html").exists()):
-        from pipeline.definitions import CATALOG_JOB
-
-        print("== 目録 / catalog: " + str(out_dir / "data" / "catalog.jsonld"))
-        result = (
-            _definitions(raw_dir, out_dir)
-            .resolve_job_def(CATALOG_JOB)
-            .execute_in_process(instance=_instance(), raise_on_error=False, run_config=CLI_RUN_CONFIG)
-        )
-        if not result.success or _failed_checks(result):
+    if catalog is None and catalog_due():
+        catalog = _publish_catalog(raw_dir, out_dir, False)
+    if catalog is not None:
+        ok, printed, messages = catalog
+        print(printed, end="", flush=True)
+        if not ok:
             failed = True
-            for message in _failures(result):
+            for message in messages:
                 print("   " + message.replace("\n", "\n   "), file=sys.stderr)
     return 1 if failed else 0
 
