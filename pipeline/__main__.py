@@ -230,8 +230,7 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path, force: bool =
                 f"== {year}年度: 公開していません。前回の公開データはそのままです / nothing published for {year}:",
                 file=sys.stderr,
             )
-            for message in messages:
-                print("   " + message.replace("\n", "\n   "), file=sys.stderr)
+            _print_indented(messages)
     if catalog is None and catalog_due():
         catalog = _publish_catalog(raw_dir, out_dir, False)
     if catalog is not None:
@@ -239,9 +238,13 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path, force: bool =
         print(printed, end="", flush=True)
         if not ok:
             failed = True
-            for message in messages:
-                print("   " + message.replace("\n", "\n   "), file=sys.stderr)
+            _print_indented(messages)
     return 1 if failed else 0
+
+
+def _print_indented(messages: list[str]) -> None:
+    for message in messages:
+        print("   " + message.replace("\n", "\n   "), file=sys.stderr)
 
 
 def build_year(raw_dir: Path, year: int):
