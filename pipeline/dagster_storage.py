@@ -7,7 +7,8 @@ of the few databases in use — the index and the latest runs' — are kept, eac
 every write reuses. (The run storage connects about 30 times a run; keeping its connection made no
 measurable difference.) The files, their layout and every table are Dagster's own: the UI, the daemon and
 ``dagster instance migrate`` read and write them as with ``storage: sqlite``. Writes are still one committed
-transaction each, under Dagster's own lock.
+transaction each, under Dagster's own lock. The subclass relies on the internals of the pinned Dagster's
+SQLite event log (``_connect``, ``_initdb``); tests/test_dagster_storage.py fails if an upgrade changes them.
 """
 
 from __future__ import annotations
