@@ -201,12 +201,18 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _rows(frame: pd.DataFrame):
+    """The frame's rows as tuples of Python values, as itertuples(index=False) gives them, from whole columns
+    (itertuples reads typed columns one element at a time, several times slower at thousands of rows)."""
+    return zip(*(frame.iloc[:, k].tolist() for k in range(frame.shape[1])), strict=True)
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """Encode a frame as the published CSV: UTF-8 with BOM, CRLF records, minimal quoting."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(frame.columns)
-    for row in frame.itertuples(index=False):
+    for row in _rows(frame):
         writer.writerow(_cell(v) for v in row)
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -227,7 +233,7 @@ def json_records(frame: pd.DataFrame, spec: TableSpec) -> list[dict]:
     types = {f.name: f.type for f in spec.fields}
     return [
         {name: _json_value(value, types[name]) for name, value in zip(frame.columns, row, strict=True)}
-        for row in frame.itertuples(index=False)
+        for row in _rows(frame)
     ]
 
 
