@@ -15,6 +15,7 @@ import json
 import os
 
 from jinja2 import FileSystemBytecodeCache
+from mkdocs.exceptions import PluginError
 
 from pipeline.paths import PROJECT_ROOT
 from pipeline.website.blocks import blocks_file, restore_blocks
@@ -33,9 +34,11 @@ def on_config(config):
 
 def on_page_content(html, page, config, files):
     path = blocks_file(config["docs_dir"], page.file.src_uri)
-    if not path.exists():
-        return html
-    return restore_blocks(html, json.loads(path.read_text(encoding="utf-8")))
+    blocks = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    try:
+        return restore_blocks(html, blocks)
+    except ValueError as exc:
+        raise PluginError(f"{page.file.src_uri}: {exc}") from None
 
 
 def on_env(env, config, files):

@@ -52,3 +52,8 @@ def test_site_is_the_same_as_from_the_whole_markdown(published_hostile, tmp_path
     built, reference = files(with_blocks), files(whole)
     assert built.keys() == reference.keys()
     assert [name for name in built if built[name] != reference[name]] == []
+
+
+def test_a_placeholder_without_its_block_is_an_error_not_a_silent_gap():
+    with pytest.raises(ValueError, match="block:1"):
+        restore_blocks("<p>a</p><!--block:0--><!--block:1-->", ["<div>only one</div>"])

@@ -60,5 +60,13 @@ def split_blocks(markdown: str) -> tuple[str, list[str]]:
 
 
 def restore_blocks(html: str, blocks: list[str]) -> str:
-    """The rendered page with every placeholder replaced by its block."""
-    return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], html)
+    """The rendered page with every placeholder replaced by its block. A placeholder without its block (the
+    blocks file missing or from another build) is an error: the page would silently lack part of its content."""
+
+    def block(m: re.Match) -> str:
+        number = int(m.group(1))
+        if number >= len(blocks):
+            raise ValueError(f"placeholder {m.group(0)} has no block ({len(blocks)} blocks for this page)")
+        return blocks[number]
+
+    return _PLACEHOLDER.sub(block, html)
