@@ -15,6 +15,8 @@ status 1 and leaves the previous release as it was.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
 import time
@@ -137,23 +139,33 @@ def _freeze_heap() -> None:
     gc.freeze()
 
 
+@contextlib.contextmanager
+def _output(capture: bool):
+    """What the block prints, kept (for a worker to hand to the parent) or printed as it comes."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed) if capture else contextlib.nullcontext():
+        yield printed
+
+
+def _run_job(name: str, raw_dir: Path, out_dir: Path, partition: str | None = None):
+    """Run one of the definitions' jobs on this process's instance; returns the result and whether it passed
+    (the run succeeded and no check failed)."""
+    job = _definitions(raw_dir, out_dir).resolve_job_def(name)
+    result = job.execute_in_process(
+        partition_key=partition, instance=_instance(), raise_on_error=False, run_config=CLI_RUN_CONFIG
+    )
+    return result, result.success and not _failed_checks(result)
+
+
 def _publish_year(year: int, raw_dir: Path, out_dir: Path, capture: bool) -> tuple[int, bool, str, list[str]]:
     """Run one year's job; returns the year, success, what it printed, and the failure messages."""
-    import contextlib
-    import io
-
     from pipeline.definitions import PUBLISH_JOB
 
-    job = _definitions(raw_dir, out_dir).resolve_job_def(PUBLISH_JOB)
     _freeze_heap()
-    printed = io.StringIO()
     began = time.perf_counter()
-    with contextlib.redirect_stdout(printed) if capture else contextlib.nullcontext():
+    with _output(capture) as printed:
         print(f"== {year}年度（令和{year - 2018}年度）: {raw_dir / str(year)} → {out_dir / 'data' / str(year)}")
-        result = job.execute_in_process(
-            partition_key=str(year), instance=_instance(), raise_on_error=False, run_config=CLI_RUN_CONFIG
-        )
-        ok = result.success and not _failed_checks(result)
+        result, ok = _run_job(PUBLISH_JOB, raw_dir, out_dir, str(year))
         if ok:
             print(f"   公開しました / published ({time.perf_counter() - began:.1f} s)")
             print(_review_summary(result, out_dir, year))
@@ -163,17 +175,11 @@ def _publish_year(year: int, raw_dir: Path, out_dir: Path, capture: bool) -> tup
 def _publish_catalog(raw_dir: Path, out_dir: Path, capture: bool) -> tuple[bool, str, list[str]]:
     """Run the catalog job (across years); returns success, what it printed (if captured), and the failure
     messages."""
-    import contextlib
-    import io
-
     from pipeline.definitions import CATALOG_JOB
 
-    job = _definitions(raw_dir, out_dir).resolve_job_def(CATALOG_JOB)
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed) if capture else contextlib.nullcontext():
+    with _output(capture) as printed:
         print("== 目録 / catalog: " + str(out_dir / "data" / "catalog.jsonld"))
-        result = job.execute_in_process(instance=_instance(), raise_on_error=False, run_config=CLI_RUN_CONFIG)
-    ok = result.success and not _failed_checks(result)
+        result, ok = _run_job(CATALOG_JOB, raw_dir, out_dir)
     return ok, printed.getvalue(), [] if ok else _failures(result)
 
 
