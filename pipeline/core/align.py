@@ -482,6 +482,7 @@ def _repeats_goal(placements: list[Placement], i: int) -> str:
 
 def _alignment_flags(project: int, placements: list[Placement], scorer: _Scorer, pinned: list[bool]) -> list[Flag]:
     flags: list[Flag] = []
+    indicator_empty = all(q.column != PLAN_INDICATOR for q in placements)
     for i, p in enumerate(placements):
         if pinned[i]:
             continue  # placed by a reviewed correction
@@ -549,12 +550,7 @@ def _alignment_flags(project: int, placements: list[Placement], scorer: _Scorer,
             conflict = f"実績のような過去形の文ですが、並び順では計画の列「{p.column}」に当たります"
         elif p.column in RESULTS and scorer.plan[i] and not after_status:
             conflict = f"予定や方針のような文ですが、並び順では実績の列「{p.column}」に当たります"
-        elif (
-            p.column == DO_RESULT
-            and scorer.indicator[i]
-            and not scorer.result[i]
-            and all(q.column != PLAN_INDICATOR for q in placements)
-        ):
+        elif p.column == DO_RESULT and scorer.indicator[i] and not scorer.result[i] and indicator_empty:
             conflict = (
                 f"成果指標のような書き方（数値や目標）で過去形ではなく、並び順では「{DO_RESULT}」に当たりますが、"
                 f"その年度の「{PLAN_INDICATOR}」は空です"

@@ -17,6 +17,7 @@ import yaml
 
 from pipeline.core import align as col
 from pipeline.core.align import AlignedRow
+from pipeline.core.flags import Severity
 
 CODES = {
     "IS": col.ISSUES,
@@ -126,7 +127,7 @@ def main(argv: list[str]) -> int:
     )
     for project, i, got, ok, _ in e.unflagged_doubtful:
         print(f"  project {project} cell {i}: {got} (reading: {'|'.join(ok)})")
-    flags = [f for a in rows.values() for f in a.flags if f.severity.name == "REVIEW"]
+    flags = [f for a in rows.values() for f in a.flags if f.severity is Severity.REVIEW]
     print(f"review flags raised: {len(flags)} in {len({f.project for f in flags})} of {len(rows)} projects")
     return 1 if e.unflagged_wrong else 0
 
