@@ -1,7 +1,6 @@
-"""MkDocs hooks of the public site (listed under ``hooks`` in mkdocs.yml; the pipeline builds every year with them).
+"""MkDocs hooks of the public site (listed under ``hooks`` in mkdocs.yml; the pipeline builds every year with them;
+the pages themselves come from the pipeline's plugin, pipeline/website/year_pages.py).
 
-- ``on_page_content`` puts back the raw HTML blocks that the pipeline kept out of Python-Markdown (see
-  pipeline/website/blocks.py): the page is then what MkDocs would have rendered from the whole Markdown.
 - ``on_config`` gives Material's search plugin an index that reads the pages faster, with the same result (see
   pipeline/website/search_index.py).
 - ``on_env`` gives the theme's Jinja environment a bytecode cache, so Material's templates are compiled once per
@@ -11,14 +10,11 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 
 from jinja2 import FileSystemBytecodeCache
-from mkdocs.exceptions import PluginError
 
 from pipeline.paths import PROJECT_ROOT
-from pipeline.website.blocks import blocks_file, restore_blocks
 from pipeline.website.search_index import FastSearchIndex
 
 TEMPLATE_CACHE = PROJECT_ROOT / ".cache" / "jinja"
@@ -30,15 +26,6 @@ def on_config(config):
     if search is not None and search.config.enabled:
         search.search_index = FastSearchIndex(**search.config)
     return config
-
-
-def on_page_content(html, page, config, files):
-    path = blocks_file(config["docs_dir"], page.file.src_uri)
-    blocks = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-    try:
-        return restore_blocks(html, blocks)
-    except ValueError as exc:
-        raise PluginError(f"{page.file.src_uri}: {exc}") from None
 
 
 def on_env(env, config, files):

@@ -3,15 +3,15 @@
 The generated pages are Markdown headings between raw HTML blocks (tables, lists, every escaped source value).
 Python-Markdown re-parses each raw block with the standard library's pure-Python HTML parser only to pass it
 through unchanged; on a year of 500 projects that was about 40% of the site build. So each self-contained block
-is written beside the page and replaced by a comment, which Markdown passes through as it is; the MkDocs hook
-(site/hooks.py) puts the block back in ``on_page_content``, before the search index and the theme see the page.
+is replaced by a comment, which Markdown passes through as it is; the pipeline's MkDocs plugin
+(pipeline/website/year_pages.py) puts the block back in ``on_page_content``, before the search index and the theme
+see the page.
 The rendered page is the same, byte for byte, as MkDocs makes from the whole Markdown (tested).
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 # Tags Python-Markdown treats as the start of a raw HTML block (a subset of its block-level list: the ones the
 # page generator uses).
@@ -19,16 +19,6 @@ _BLOCK_TAGS = frozenset({"blockquote", "div", "dl", "figure", "form", "h1", "h2"
 _OPENING = re.compile(r"<([a-z][a-z0-9]*)[\s>]")
 PLACEHOLDER = "<!--block:{}-->"
 _PLACEHOLDER = re.compile(r"<!--block:(\d+)-->")
-
-
-def blocks_dir(docs_dir: str | Path) -> Path:
-    """Where a build's raw HTML blocks are kept: beside the docs folder, so MkDocs never copies them."""
-    return Path(docs_dir).parent / "blocks"
-
-
-def blocks_file(docs_dir: str | Path, src_uri: str) -> Path:
-    """The blocks of one page (``src_uri`` as MkDocs names it, e.g. ``projects/1.md``)."""
-    return blocks_dir(docs_dir) / f"{src_uri}.json"
 
 
 def _self_contained(chunk: str) -> bool:
@@ -60,8 +50,8 @@ def split_blocks(markdown: str) -> tuple[str, list[str]]:
 
 
 def restore_blocks(html: str, blocks: list[str]) -> str:
-    """The rendered page with every placeholder replaced by its block. A placeholder without its block (the
-    blocks file missing or from another build) is an error: the page would silently lack part of its content."""
+    """The rendered page with every placeholder replaced by its block. A placeholder without its block (blocks
+    from another page or build) is an error: the page would silently lack part of its content."""
 
     def block(m: re.Match) -> str:
         number = int(m.group(1))

@@ -14,7 +14,7 @@ import yaml
 
 from pipeline.errors import PipelineError
 from pipeline.schema import wareki
-from pipeline.website.blocks import blocks_dir, blocks_file, split_blocks
+from pipeline.website.blocks import split_blocks
 from pipeline.website.pages import NAV, Release, project_json, year_pages
 
 SITE_SOURCE = Path(__file__).resolve().parents[2] / "site"
@@ -29,22 +29,12 @@ def accessibility_results() -> dict | None:
     return None
 
 
-def write_docs(release_dir: Path, fiscal_year: int, docs: Path) -> Release:
-    """The year's Markdown pages and the theme assets."""
-    if docs.exists():
-        shutil.rmtree(docs)
-    if blocks_dir(docs).exists():
-        shutil.rmtree(blocks_dir(docs))
-    release = Release.load(release_dir, fiscal_year)
-    for path, text in year_pages(release, accessibility_results()).items():
-        markdown, blocks = split_blocks(text)
-        for target, content in ((docs / path, markdown), (blocks_file(docs, path), json.dumps(blocks))):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
+def year_site_pages(release: Release, release_dir: Path) -> dict[str, tuple[str, list[str]]]:
+    """Each page of the year's site (path under docs/) as Markdown with placeholders, and its raw HTML blocks."""
+    pages = {path: split_blocks(text) for path, text in year_pages(release, accessibility_results()).items()}
     dictionary = next(release_dir.glob("141500_ict_dictionary_*.md"))
-    (docs / "dictionary.md").write_bytes(dictionary.read_bytes())
-    shutil.copytree(SITE_SOURCE / "assets", docs / "assets")
-    return release
+    pages["dictionary.md"] = (dictionary.read_text(encoding="utf-8"), [])
+    return pages
 
 
 def add_downloads(release: Release, release_dir: Path, site: Path) -> None:
@@ -98,8 +88,11 @@ def build_year_site(release_dir: Path, fiscal_year: int, work: Path) -> Path:
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    from pipeline.website.year_pages import YearPages
+
     docs, site = work / "docs", work / "site"
-    release = write_docs(release_dir, fiscal_year, docs)
+    docs.mkdir(parents=True, exist_ok=True)  # MkDocs needs a docs folder; every page is given in memory
+    release = Release.load(release_dir, fiscal_year)
     config_file = work / "mkdocs.yml"
     config_file.write_text(
         yaml.safe_dump(mkdocs_config(fiscal_year, docs, site), allow_unicode=True, sort_keys=False), encoding="utf-8"
@@ -108,8 +101,10 @@ def build_year_site(release_dir: Path, fiscal_year: int, work: Path) -> Path:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
+        config = load_config(str(config_file), strict=True)
+        config.plugins["pipeline-year-pages"] = YearPages(year_site_pages(release, release_dir), SITE_SOURCE / "assets")
         with _source_date(release.package["modified"]):
-            build(load_config(str(config_file), strict=True))
+            build(config)
     except (Abort, ConfigurationError) as exc:
         details = "\n".join(collector.messages) or str(exc)
         raise PipelineError(
