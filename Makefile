@@ -9,7 +9,6 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 export PYTHONPATH := $(CURDIR)
 export DAGSTER_HOME := $(CURDIR)/.dagster
 export DAGSTER_DISABLE_TELEMETRY := 1
-export PYTHONDONTWRITEBYTECODE := 1
 
 YEAR ?=
 YEAR_ARGS := $(foreach y,$(YEAR),--year $(y))
