@@ -29,7 +29,7 @@ from pipeline.out.package import (
 )
 from pipeline.out.review import review_report
 from pipeline.out.tables import csv_bytes, json_bytes, projects_frame, year_frames
-from pipeline.out.template import TEMPLATE_STEM, guide_markdown, template_csv, template_xlsx
+from pipeline.out.template import TEMPLATE_STEM, empty_template_xlsx, guide_markdown, template_csv
 from pipeline.raw import RawYear, build_digest, fiscal_years, read_raw_year
 from pipeline.release import (
     data_dir,
@@ -363,7 +363,7 @@ def site_landing(paths: ProjectPaths):
         "catalog.jsonld": jsonld,
         f"{table('open_data_list').file_stem()}.csv": csv_bytes(frame),
         f"template/{TEMPLATE_STEM}.csv": template_csv(),
-        f"template/{TEMPLATE_STEM}.xlsx": template_xlsx(),
+        f"template/{TEMPLATE_STEM}.xlsx": empty_template_xlsx(),
         f"template/{TEMPLATE_STEM}_guide.md": guide_markdown().encode("utf-8"),
     }
     for name, data in files.items():

@@ -6,11 +6,13 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, RAW
 
+from pipeline import raw
 from pipeline.__main__ import build_year
 from pipeline.core.year import build_core_year
 from pipeline.errors import SourceFormatError
 from pipeline.ingest.read import parse_source
 from pipeline.ingest.template import TEMPLATE_COLUMNS
+from pipeline.out import template
 from pipeline.out.tables import projects_frame
 from pipeline.out.template import guide_markdown, template_csv, template_xlsx
 
@@ -91,3 +93,15 @@ def test_templates_are_deterministic_and_documented():
     guide = guide_markdown()
     assert all(f"`{c}`" in guide for c in TEMPLATE_COLUMNS)
     assert Path(FIXTURES / "raw_fy2023_xlsx/2023/list.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_the_empty_xlsx_template_is_made_once_per_code_digest(tmp_path, monkeypatch):
+    monkeypatch.setattr(template, "TEMPLATE_CACHE", tmp_path)
+    made = template.empty_template_xlsx()
+    assert made == template_xlsx()
+    assert [p.name for p in tmp_path.iterdir()] == [f"{raw.code_digest()}.xlsx"]
+    (tmp_path / f"{raw.code_digest()}.xlsx").write_bytes(b"kept")
+    assert template.empty_template_xlsx() == b"kept"
+    monkeypatch.setattr(raw, "code_digest", lambda: "changed")
+    assert template.empty_template_xlsx() == made
+    assert [p.name for p in tmp_path.iterdir()] == ["changed.xlsx"]

@@ -5,6 +5,7 @@ instructions in Japanese — all generated from schemas/, empty or pre-filled wi
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from collections.abc import Iterable
@@ -14,9 +15,11 @@ from pipeline.core.cell_types import CATEGORIES, Status
 from pipeline.core.records import ProjectRecord
 from pipeline.ingest.template import SHEET, TEMPLATE_COLUMNS
 from pipeline.out.tables import csv_bytes
+from pipeline.paths import PROJECT_ROOT
 from pipeline.schema import load_fields
 
 TEMPLATE_STEM = "141500_ict_projects_template"
+TEMPLATE_CACHE = PROJECT_ROOT / ".cache" / "template"
 STATUS_CHOICES = [s.value for s in (Status.ON_PLAN, Status.ISSUES, Status.BLANK)]
 CATEGORY_CHOICES = [f"{name} ({code})" for code, name in CATEGORIES.items()]
 HOW_TO_FILL = {
@@ -135,3 +138,26 @@ def template_xlsx(records: Iterable[ProjectRecord] = ()) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _deterministic_zip(buffer.getvalue())
+
+
+def empty_template_xlsx() -> bytes:
+    """The empty XLSX template, as ``template_xlsx()`` makes it. It depends on the code alone, so it is kept in
+    .cache/template/ under the code's digest (pipeline.raw.code_digest: pipeline, schemas, site, locked
+    versions) and made again only when that changes: making it, openpyxl's import included, was about 5% of a
+    FY2022 publish. A read-only installation makes it every time."""
+    from pipeline.raw import code_digest
+
+    cached = TEMPLATE_CACHE / f"{code_digest()}.xlsx"
+    if cached.is_file():
+        return cached.read_bytes()
+    data = template_xlsx()
+    try:
+        TEMPLATE_CACHE.mkdir(parents=True, exist_ok=True)
+        for stale in TEMPLATE_CACHE.glob("*.xlsx"):
+            stale.unlink()
+        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, cached)
+    except OSError:
+        pass  # no cache where the project folder is read-only
+    return data
