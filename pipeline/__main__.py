@@ -134,7 +134,7 @@ def _pause_garbage_collector() -> None:
     Why: the command allocates millions of small objects — modules and classes while importing, then cells,
     records, pages and events — and the collector kept walking them in repeated scans while almost everything
     stayed alive. Measured with the collector on and off (docs/performance.md): a FY2022 publish took about
-    0.4 s less (3.1 s → 2.7 s) and a year of 500 projects about 1 s less (9.5 s → 8.5 s). The cost is the
+    0.3 s less (3.1 s → 2.8 s) and a year of 500 projects about 1 s less (9.2–9.9 s → 8.2–9.6 s). The cost is the
     cycles a year's run leaves until the next year starts: about 12 MB for FY2022 and 80 MB for 500 projects,
     within the 1 GB the 20 × 500 benchmark allows for the whole process tree."""
     gc.disable()
