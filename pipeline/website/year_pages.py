@@ -16,8 +16,8 @@ class YearPages(BasePlugin):
     """The year's pages, handed to MkDocs in memory: the generated Markdown pages and the data dictionary as
     generated files, the site's own assets from site/assets/ where they are, and each page's raw HTML blocks put
     back into the rendered page (``on_page_content``, before the search index and the theme see it). Writing
-    about a thousand small files into a docs folder for MkDocs to read once, and deleting them, took about 0.4 s
-    of a 500-project year."""
+    about a thousand small files into a docs folder for MkDocs to read once, and deleting them, took about 0.8
+    CPU-seconds of a 500-project year's build on the benchmark machine."""
 
     def __init__(self, pages: dict[str, tuple[str, list[str]]], assets: Path) -> None:
         super().__init__()
