@@ -3,7 +3,8 @@
     python -m benchmarks.run [--repeat 5] [--scale-repeat 3] [--years 20] [--projects 500]
 
 Every figure is the median of several runs of the real command line (`python -m pipeline publish`, a fresh
-process each time, as an operator runs it), with the fastest and slowest run beside it:
+process each time, as an operator runs it), with the fastest and slowest run beside it; the CPU time (user and
+system, the command and its worker processes) is given too, as the work done whatever the machine's load:
 
 - import floor: `python -c "import dagster, pandas, pandera, frictionless, mkdocs"`, measured in turn with the
   FY2022 publish (and, for reference, the same imports with the garbage collector paused, as the command runs);
@@ -27,6 +28,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -63,6 +65,7 @@ class Run:
     seconds: float
     peak_rss: int  # the process tree's total at its highest
     peak_process_rss: int  # the largest single process
+    cpu_seconds: float  # user + system time of the command and every process it started
     stdout: str
 
 
@@ -93,7 +96,7 @@ def _tree_rss(root: int) -> dict[int, int]:
 
 def run(args: list[str], env: dict[str, str]) -> Run:
     """Run a command, timing it and sampling the peak memory of its process tree."""
-    began = time.perf_counter()
+    began, used = time.perf_counter(), _children_cpu()
     process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak, peak_process, done = 0, 0, threading.Event()
 
@@ -108,12 +111,18 @@ def run(args: list[str], env: dict[str, str]) -> Run:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     stdout, stderr = process.communicate()
-    seconds = time.perf_counter() - began
+    seconds, cpu = time.perf_counter() - began, _children_cpu() - used
     done.set()
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"benchmark command failed: {' '.join(args)}\n{stdout}\n{stderr}")
-    return Run(seconds, peak, peak_process, stdout)
+    return Run(seconds, peak, peak_process, cpu, stdout)
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children and theirs (the pipeline waits for its workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def spread(values: list[float]) -> dict:
@@ -154,6 +163,7 @@ def measure_fy2022(env: dict[str, str], work: Path, repeat: int) -> dict:
         "import_floor": spread(floor),
         "import_floor_collector_paused": spread(paused),
         "publish": spread([r.seconds for r in runs]),
+        "cpu_seconds": spread([r.cpu_seconds for r in runs]),
         "peak_rss_bytes": max(r.peak_rss for r in runs),
         "stages": {name: {"median": m, "share": m / total} for name, m in medians.items()},
         "unchanged": spread([r.seconds for r in unchanged]),
@@ -185,6 +195,7 @@ def measure_scale(env: dict[str, str], work: Path, years: int, projects: int, re
         "years": years,
         "projects_per_year": projects,
         "publish": spread([r.seconds for r in runs]),
+        "cpu_seconds": spread([r.cpu_seconds for r in runs]),
         "peak_rss_bytes": spread([r.peak_rss for r in runs]),
         "peak_process_rss_bytes": max(r.peak_process_rss for r in runs),
         "incremental": spread([r.seconds for r in incremental]),
@@ -343,9 +354,11 @@ def report(r: dict) -> str:
         f"- the same imports with the garbage collector paused, as `python -m pipeline` makes them (for reference, "
         f"not the target's floor): {s(r['fy2022']['import_floor_collector_paused'])}; FY2022 is "
         f"{r['fy2022']['publish']['median'] / r['fy2022']['import_floor_collector_paused']['median']:.1f}× that",
-        f"- FY2022 `publish --year 2022 --force`: {s(r['fy2022']['publish'])}; peak RSS {r['fy2022']['peak_rss_bytes'] / 1e6:.0f} MB",
+        f"- FY2022 `publish --year 2022 --force`: {s(r['fy2022']['publish'])}; CPU time {s(r['fy2022']['cpu_seconds'])}; "
+        f"peak RSS {r['fy2022']['peak_rss_bytes'] / 1e6:.0f} MB",
         f"- FY2022 `publish --year 2022`, nothing changed (skipped): {s(r['fy2022']['unchanged'])}",
         f"- scale, {r['scale']['years']} years × {r['scale']['projects_per_year']} projects from scratch: {s(r['scale']['publish'])}; "
+        f"CPU time of the process tree {s(r['scale']['cpu_seconds'])}; "
         f"peak RSS of the process tree {s(r['scale']['peak_rss_bytes'], 'GB', GB)}, largest single process "
         f"{r['scale']['peak_process_rss_bytes'] / 1e6:.0f} MB",
         f"- incremental, one year's list revised: {s(r['scale']['incremental'])}; peak RSS {r['scale']['incremental_peak_rss_bytes'] / 1e6:.0f} MB",
