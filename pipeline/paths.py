@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CACHE_DIR = PROJECT_ROOT / ".cache"
+"""What can be made again from the code alone (compiled templates, the empty intake template); gitignored."""
 
 
 def default_paths() -> tuple[Path, Path]:

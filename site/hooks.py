@@ -14,10 +14,10 @@ import os
 
 from jinja2 import FileSystemBytecodeCache
 
-from pipeline.paths import PROJECT_ROOT
+from pipeline.paths import CACHE_DIR
 from pipeline.website.search_index import FastSearchIndex
 
-TEMPLATE_CACHE = PROJECT_ROOT / ".cache" / "jinja"
+TEMPLATE_CACHE = CACHE_DIR / "jinja"
 
 
 def on_config(config):

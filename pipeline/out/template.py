@@ -5,7 +5,6 @@ instructions in Japanese — all generated from schemas/, empty or pre-filled wi
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from collections.abc import Iterable
@@ -15,11 +14,12 @@ from pipeline.core.cell_types import CATEGORIES, Status
 from pipeline.core.records import ProjectRecord
 from pipeline.ingest.template import SHEET, TEMPLATE_COLUMNS
 from pipeline.out.tables import csv_bytes
-from pipeline.paths import PROJECT_ROOT
+from pipeline.paths import CACHE_DIR
+from pipeline.release import replace_file
 from pipeline.schema import load_fields
 
 TEMPLATE_STEM = "141500_ict_projects_template"
-TEMPLATE_CACHE = PROJECT_ROOT / ".cache" / "template"
+TEMPLATE_CACHE = CACHE_DIR / "template"
 STATUS_CHOICES = [s.value for s in (Status.ON_PLAN, Status.ISSUES, Status.BLANK)]
 CATEGORY_CHOICES = [f"{name} ({code})" for code, name in CATEGORIES.items()]
 HOW_TO_FILL = {
@@ -152,12 +152,9 @@ def empty_template_xlsx() -> bytes:
         return cached.read_bytes()
     data = template_xlsx()
     try:
-        TEMPLATE_CACHE.mkdir(parents=True, exist_ok=True)
         for stale in TEMPLATE_CACHE.glob("*.xlsx"):
             stale.unlink()
-        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, cached)
+        replace_file(cached, data)
     except OSError:
         pass  # no cache where the project folder is read-only
     return data
