@@ -3,11 +3,14 @@ to the loaded configuration; it is not listed in site/mkdocs.yml)."""
 
 from __future__ import annotations
 
+import copy
+import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from pipeline.website.blocks import restore_blocks
 
@@ -31,6 +34,12 @@ class YearPages(BasePlugin):
             generated[uri] = File.generated(config, uri, abs_src_path=str(path))
         for uri in sorted(generated, key=walk_order):
             files.append(generated[uri])
+        # Pages outside the nav get their Page here (MkDocs lets a plugin set File.page); the nav's pages keep
+        # the Page MkDocs makes with the nav's title.
+        in_nav = {path for entry in config.nav for path in entry.values()}
+        renders: dict[str, tuple] = {}
+        for path in self.pages.keys() - in_nav:
+            SharedRenderPage(generated[path], config, renders)
         return files
 
     def on_page_content(self, html: str, page, config, files) -> str:
@@ -39,6 +48,42 @@ class YearPages(BasePlugin):
             return restore_blocks(html, blocks)
         except ValueError as exc:
             raise PluginError(f"{page.file.src_uri}: {exc}") from None
+
+
+class SharedRenderPage(Page):
+    """A page that reuses the rendering of an identical Markdown body rendered earlier in the same build.
+
+    With its raw HTML blocks set aside (pipeline/website/blocks.py), a project page's Markdown is its headings and
+    the blocks' placeholders, the title being in the front matter: a year's 500 project pages have two or three
+    different bodies, and Python-Markdown converted the same few dozen lines 500 times, about 1.5 ms a page. The
+    rendering is reused only when it cannot depend on the page it is for: the configured extensions read
+    nothing but the text, and MkDocs' own processing that looks at the page's location rewrites links and
+    images, so a body whose rendering has neither is rendered once. tests/test_year_pages.py builds sites with
+    and without reuse and requires identical files."""
+
+    def __init__(self, file: File, config, renders: dict[str, tuple]) -> None:
+        super().__init__(None, file, config)
+        self._renders = renders
+
+    def render(self, config, files) -> None:
+        rendered = self._renders.get(self.markdown)
+        if rendered is None:
+            super().render(config, files)
+            if not _PAGE_DEPENDENT.search(self.content):
+                self._renders[self.markdown] = (
+                    self.content,
+                    self.toc,
+                    self._title_from_render,
+                    self.present_anchor_ids,
+                    self.links_to_anchors,
+                )
+            return
+        self.content, toc, self._title_from_render, anchors, links = rendered
+        self.toc, self.present_anchor_ids, self.links_to_anchors = copy.deepcopy(toc), set(anchors), copy.copy(links)
+
+
+_PAGE_DEPENDENT = re.compile(r"<(?:a|img)\b|\b(?:href|src)=", re.IGNORECASE)
+"""What in a rendered body MkDocs may have resolved against the page's own location (links and images)."""
 
 
 def walk_order(uri: str) -> tuple:
