@@ -33,6 +33,8 @@ _CIRCLED = re.compile("([" + "".join(sorted(CIRCLED_NUMBERS)) + "])")
 
 def nfkc(text: str) -> str:
     """NFKC-fold ``text`` but keep circled numbers, which are list markers, not digits."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text  # most calls: text already normalised (a circled number is not NFKC, so none is here)
     parts = _CIRCLED.split(text)
     return "".join(p if p in CIRCLED_NUMBERS else unicodedata.normalize("NFKC", p) for p in parts)
 
