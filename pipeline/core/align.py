@@ -188,7 +188,7 @@ NEIGHBOURS = {
 """Columns printed next to each other whose cells the content cues tell apart only weakly."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placement:
     cell: Cell
     column: str
@@ -378,6 +378,10 @@ class _Search:
             self.viable = cache(self._viable)
             if self.can_finish(0, 0, self.budget):
                 self._extend(0, 0, self.budget, 0.0)
+        # The memos hold bound methods of this search, a reference cycle that only the cyclic garbage collector
+        # could free (the command pauses it until the next year): dropped, the search and its memos go when
+        # align_row returns.
+        del self.can_finish, self.viable
         return self
 
     def _gain(self, i: int, c: str) -> float:
