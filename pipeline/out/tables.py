@@ -201,10 +201,10 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _rows(frame: pd.DataFrame):
-    """The frame's rows as tuples of Python values, as itertuples(index=False) gives them, from whole columns
-    (itertuples reads typed columns one element at a time, several times slower at thousands of rows)."""
-    return zip(*(frame.iloc[:, k].tolist() for k in range(frame.shape[1])), strict=True)
+def _columns(frame: pd.DataFrame) -> list[list]:
+    """Each column's values as Python values, read whole (reading a frame row by row reads pandas' typed columns
+    one element at a time, several times slower at thousands of rows)."""
+    return [frame.iloc[:, k].tolist() for k in range(frame.shape[1])]
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -212,32 +212,33 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(frame.columns)
-    for row in _rows(frame):
-        writer.writerow(_cell(v) for v in row)
+    writer.writerows(zip(*([_cell(v) for v in column] for column in _columns(frame)), strict=True))
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _json_value(value: object, field_type: str) -> object:
+def _json_column(values: list, field_type: str) -> list:
+    """A column's values as the JSON twin gives them: integers and booleans as such, an empty text as null, a
+    list field as an array."""
     if field_type == "integer":
-        return int(value)
+        return [int(v) for v in values]
     if field_type == "boolean":
-        return bool(value)
-    if value == "":
-        return None
+        return [bool(v) for v in values]
     if field_type == "list":
-        return str(value).split(LIST_DELIMITER)
-    return str(value)
+        return [None if v == "" else str(v).split(LIST_DELIMITER) for v in values]
+    return [None if v == "" else str(v) for v in values]
 
 
 def json_records(frame: pd.DataFrame, spec: TableSpec) -> list[dict]:
     types = {f.name: f.type for f in spec.fields}
-    return [
-        {name: _json_value(value, types[name]) for name, value in zip(frame.columns, row, strict=True)}
-        for row in _rows(frame)
-    ]
+    names = list(frame.columns)
+    columns = [_json_column(column, types[name]) for name, column in zip(names, _columns(frame), strict=True)]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+_JSON_RECORD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def json_bytes(frame: pd.DataFrame, spec: TableSpec) -> bytes:
     """Encode a frame as the JSON twin: an array of records, UTF-8 without BOM, one record per line."""
-    lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in json_records(frame, spec)]
+    lines = [_JSON_RECORD.encode(r) for r in json_records(frame, spec)]
     return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
