@@ -55,6 +55,7 @@ def mkdocs_config(fiscal_year: int, docs: Path, site: Path) -> dict:
     config["site_dir"] = str(site)
     config["nav"] = [{title: path} for title, path in NAV]
     config["hooks"] = [str(SITE_SOURCE / hook) for hook in config.get("hooks", [])]
+    config["theme"]["custom_dir"] = str(SITE_SOURCE / config["theme"]["custom_dir"])
     return config
 
 
