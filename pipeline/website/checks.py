@@ -45,10 +45,19 @@ def _attributes(text: str) -> dict[str, str]:
     return found
 
 
+def _url_attributes(text: str, known: dict[str, dict[str, str] | None]) -> dict[str, str] | None:
+    """The attributes of a tag with a URL attribute (href, src, data, style), None for any other tag. ``known``
+    keeps the answer per attribute text: a site's pages repeat the theme's tags."""
+    if text not in known:
+        known[text] = _attributes(text) if _URL_ATTRIBUTE.search(text) else None
+    return known[text]
+
+
 @dataclass
 class _Links:
     """The URLs a page links to and the ones it makes the browser load."""
 
+    known: dict[str, dict[str, str] | None] = field(default_factory=dict)
     links: list[str] = field(default_factory=list)
     resources: list[str] = field(default_factory=list)
     external_styles: list[str] = field(default_factory=list)
@@ -56,14 +65,14 @@ class _Links:
     def feed(self, page: str) -> None:
         for script, script_attrs, style, style_attrs, style_body, tag, attrs in _MARKUP.findall(page):
             if tag:
-                if _URL_ATTRIBUTE.search(attrs):
-                    self.start_tag(tag.lower(), _attributes(attrs))
+                if (a := _url_attributes(attrs, self.known)) is not None:
+                    self.start_tag(tag.lower(), a)
             elif script:
-                if _URL_ATTRIBUTE.search(script_attrs):
-                    self.start_tag("script", _attributes(script_attrs))
+                if (a := _url_attributes(script_attrs, self.known)) is not None:
+                    self.start_tag("script", a)
             elif style:
-                if _URL_ATTRIBUTE.search(style_attrs):
-                    self.start_tag("style", _attributes(style_attrs))
+                if (a := _url_attributes(style_attrs, self.known)) is not None:
+                    self.start_tag("style", a)
                 if _CSS_URL.search(style_body):
                     self.external_styles.append(f"<style>{style_body[:80]}")
 
@@ -129,9 +138,10 @@ def check_site(
     top = str(root)
     seen: dict[str, tuple[bool, bool]] = {}
     targets: dict[tuple[str, str], tuple[str, bool] | None] = {}
+    known: dict[str, dict[str, str] | None] = {}
     for page in sorted(root.rglob("*.html")) if pages is None else [p.resolve() for p in pages]:
         name = page.relative_to(root)
-        parser = _Links()
+        parser = _Links(known)
         parser.feed(page.read_text(encoding="utf-8"))
         base = posixpath.dirname(name.as_posix())
         for url in parser.links:
