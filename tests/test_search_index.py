@@ -26,6 +26,8 @@ def _plain(sections) -> list[tuple]:
     [
         '<p>前書き</p><h1 id="t">題</h1><p>本文 &amp; 続き&#x3042;</p>',
         '<h2 id="a">見出し<a class="headerlink" href="#a">¶</a></h2><p>一\n二</p>   <p> </p>',
+        '<h2 id="b"><a href="#z">リンク</a>題<a class="headerlink" href="#b">¶<b>x</b></a>後</h2><p>x</p>',
+        "<p>閉じ<span>ない</p>要素</span><p>a</em>b</p>",
         "<h1>id のない見出し</h1><ul><li>一</li><li> </li></ul><ol><li><p>入れ子</p></li></ol>",
         '<div><h3 id="x">内側</h3><p>a</p></div><p>外側</p><h4 id="y">次</h4>text',
         "<pre><code>  字下げ\n  そのまま  </code></pre><p>a<br>b<br/>c<img src='i.png' alt=\"x > y\"/></p>",

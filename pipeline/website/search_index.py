@@ -13,7 +13,6 @@ upgrade of Material, whose parser's rules this module repeats.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from html import escape, unescape
 
 from material.plugins.search.plugin import Element, Parser, SearchIndex, Section, void
@@ -49,11 +48,14 @@ class _Sections:
     """Material's section rules (``Parser.handle_starttag/endtag/data``) for pages without skipped elements.
 
     Material compares elements by tag name, so "is the section's heading open" means "is an element with the
-    heading's tag open": ``open_tags`` counts the open elements by tag to answer that without a scan."""
+    heading's tag open": ``open_tags`` counts the open elements by tag to answer that without a scan. The open
+    elements are kept as their tags, and the permalinks (``<a class="headerlink">``) among them by their depth:
+    Material reads no other attribute of an element once it is open."""
 
     def __init__(self) -> None:
-        self.context: list[Element] = []
-        self.open_tags: Counter[str] = Counter()
+        self.context: list[str] = []
+        self.open_tags: dict[str, int] = {}
+        self.headerlinks: list[int] = []
         self.section: Section | None = None
         self.data: list[Section] = []
 
@@ -64,19 +66,21 @@ class _Sections:
         return self.section
 
     def _target(self) -> list[str]:
-        return self.section.title if self.open_tags[self.section.el.tag] else self.section.text
+        return self.section.title if self.open_tags.get(self.section.el.tag) else self.section.text
 
     def start(self, tag: str, attrs: dict) -> None:
         if tag in void:
             return
-        el = Element(tag, attrs)
-        self.context.append(el)
-        self.open_tags[tag] += 1
+        context = self.context
+        context.append(tag)
+        self.open_tags[tag] = self.open_tags.get(tag, 0) + 1
+        if tag == "a" and attrs.get("class") == "headerlink":
+            self.headerlinks.append(len(context))
         if tag in _HEADINGS and "id" in attrs:
-            depth = len(self.context)
+            depth = len(context)
             if tag != "h1" and not self.data:
                 self.data.append(Section(Element("hx"), depth))
-            self.section = Section(el, depth)
+            self.section = Section(Element(tag, attrs), depth)
             if self.data:
                 self.section.id = attrs["id"]
             self.data.append(self.section)
@@ -85,16 +89,20 @@ class _Sections:
             self._target().append(f"<{tag}>")
 
     def end(self, tag: str) -> None:
-        if not self.context or self.context[-1].tag != tag:
+        context = self.context
+        if not context or context[-1] != tag:
             return
-        if self.section.depth > len(self.context):
+        depth = len(context)
+        if self.section.depth > depth:
             for section in reversed(self.data):
-                if section.depth <= len(self.context):
+                if section.depth <= depth:
                     self.section.depth = float("inf")
                     self.section = section
                     break
-        self.context.pop()
+        context.pop()
         self.open_tags[tag] -= 1
+        if self.headerlinks and self.headerlinks[-1] == depth:
+            self.headerlinks.pop()
         if tag in _KEPT:
             data = self._target()
             index = data.index(f"<{tag}>")
@@ -104,12 +112,12 @@ class _Sections:
                 del data[index:]
 
     def text(self, data: str) -> None:
-        in_pre = self.open_tags["pre"] > 0
+        in_pre = self.open_tags.get("pre", 0) > 0
         if not in_pre:
             data = " " if data.isspace() else data.replace("\n", " ")
         section = self._ensure_section()
-        if self.open_tags[section.el.tag]:
-            if not any(el.tag == "a" and el.attrs.get("class") == "headerlink" for el in self.context):
+        if self.open_tags.get(section.el.tag):
+            if not self.headerlinks:
                 section.title.append(escape(data, quote=False))
         elif data.isspace():
             if not section.text or not section.text[-1].isspace() or in_pre:
