@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from itertools import pairwise
 
 CIRCLED_NUMBERS = frozenset(
@@ -98,6 +99,7 @@ def _normalise_once(text: str) -> str:
     return _SPACE_BEFORE_BULLET.sub("\n", remove_letter_spacing(text)) if text else ""
 
 
+@lru_cache(maxsize=1 << 15)
 def normalise_text(text: str) -> str:
     """Normalise one cell: NFKC, whitespace, letter-spacing, and list items on their own lines.
 
