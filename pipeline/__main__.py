@@ -140,6 +140,14 @@ def _pause_garbage_collector() -> None:
     gc.disable()
 
 
+def _hide_test_tools() -> None:
+    """Make hypothesis, a development dependency for the tests (pyproject.toml), unimportable in the command:
+    pandera imports it whenever it is installed, for the data-generating strategies the pipeline never uses,
+    and an installation without the development tools does not pay the 60 ms that took at every publish.
+    (``python -m pipeline`` only; pool workers inherit it.)"""
+    sys.modules.setdefault("hypothesis", None)
+
+
 def _worker_start(collector_enabled: bool) -> None:
     """A pool worker keeps the command's garbage collector setting, whichever way the worker was started."""
     if not collector_enabled:
@@ -350,4 +358,5 @@ def exit_now(status: int) -> None:
 
 if __name__ == "__main__":
     _pause_garbage_collector()
+    _hide_test_tools()
     exit_now(main())

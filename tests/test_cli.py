@@ -1,9 +1,15 @@
-"""The command line's handling of the garbage collector between years (pipeline/__main__.py)."""
+"""The command line's process settings (pipeline/__main__.py): the garbage collector between years, the test tools
+hidden."""
 
 import gc
+import subprocess
+import sys
 import weakref
+from pathlib import Path
 
 from pipeline.__main__ import _freeze_heap
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class _Node:
@@ -26,3 +32,17 @@ def test_cycles_a_year_leaves_with_the_collector_paused_are_collected_before_the
         gc.unfreeze()
         if was_enabled:
             gc.enable()
+
+
+def test_the_command_validates_without_the_test_tools_pandera_would_import():
+    """pandera imports hypothesis (a development dependency) whenever it is installed; the command hides it and
+    still validates a table with the generated pandera model."""
+    code = (
+        "import sys; from pipeline.__main__ import _hide_test_tools; _hide_test_tools()\n"
+        "from pipeline.schema import validate_table; from pipeline.out.tables import projects_frame\n"
+        "validate_table('projects', projects_frame(()))\n"
+        "print(sys.modules.get('hypothesis'))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "None"
