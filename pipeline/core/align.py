@@ -188,7 +188,7 @@ NEIGHBOURS = {
 """Columns printed next to each other whose cells the content cues tell apart only weakly."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Placement:
     cell: Cell
     column: str

@@ -28,7 +28,7 @@ class Severity(StrEnum):
     """Recorded for transparency; the published value is not in doubt."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Flag:
     project: int
     field: str

@@ -27,7 +27,7 @@ NEEDS_REVIEW = "要確認"
 REVIEW_NOTES = "確認事項"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FieldValue:
     """A published value and its provenance: the source cells and how the value got into this field."""
 

@@ -13,7 +13,7 @@ MAX_ROW_CELLS = 24
 """The list has 20 columns (a duplicated status cell or two may add one); more cells mean a broken row."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Cell:
     """One non-empty tab-separated cell of the source, where it was, and its text exactly as decoded."""
 
@@ -28,7 +28,7 @@ class Cell:
         return f"p{self.page}:L{self.line}:c{self.column}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SourceRow:
     """A project's line: its non-empty cells in source order (the first one is the project number)."""
 
@@ -41,7 +41,7 @@ class SourceRow:
         return nfkc(self.cells[0].text).strip()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DroppedCell:
     """A source cell that is deliberately not part of any record (page titles, column headers)."""
 

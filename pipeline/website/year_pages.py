@@ -11,6 +11,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from pipeline.website.blocks import restore_blocks
 
@@ -103,7 +104,22 @@ class SharedRenderPage(Page):
                 )
             return
         self.content, toc, self._title_from_render, anchors, links = rendered
-        self.toc, self.present_anchor_ids, self.links_to_anchors = copy.deepcopy(toc), set(anchors), copy.copy(links)
+        self.toc, self.present_anchor_ids, self.links_to_anchors = _copy_toc(toc), set(anchors), copy.copy(links)
+
+
+def _copy_toc(toc: TableOfContents) -> TableOfContents:
+    """A page's own copy of a table of contents: its entries and their attributes, not the strings they hold
+    (copy.deepcopy took a quarter of the time the reuse saves)."""
+
+    def links(items: list[AnchorLink]) -> list[AnchorLink]:
+        copies = []
+        for item in items:
+            duplicate = copy.copy(item)
+            duplicate.children = links(item.children)
+            copies.append(duplicate)
+        return copies
+
+    return TableOfContents(links(toc.items))
 
 
 _PAGE_DEPENDENT = re.compile(r"<(?:a|img)\b|\b(?:href|src)=", re.IGNORECASE)
