@@ -24,10 +24,9 @@ from pipeline.out.package import (
     dictionary_file_name,
     frictionless_errors,
     release_dates,
-    review_file_name,
     validate_package,
 )
-from pipeline.out.review import review_report
+from pipeline.out.review import report_for_ui, review_file_name, review_report
 from pipeline.out.tables import csv_bytes, json_bytes, projects_frame, year_frames
 from pipeline.out.template import TEMPLATE_STEM, empty_template_xlsx, guide_markdown, template_csv
 from pipeline.raw import RawYear, build_digest, fiscal_years, read_raw_year
@@ -153,7 +152,7 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
                 "open_flags": len(open_flags),
                 "resolved_flags": sum(1 for f in year.flags if f.resolved_by),
                 "corrections_applied": len(year.corrections),
-                "review_report": dg.MetadataValue.md(review_report(year)),
+                "review_report": dg.MetadataValue.md(report_for_ui(review_report(year), year.fiscal_year)),
             },
         )
         problems = check_conservation(raw_list.data, source_cells, year.records, year.dropped, corrections)

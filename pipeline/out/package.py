@@ -37,10 +37,6 @@ def release_dates(provenance: dict, reviewed: str | None) -> tuple[str, str]:
     return received, max(received, str(reviewed)) if reviewed else received
 
 
-def review_file_name(fiscal_year: int) -> str:
-    return f"141500_ict_review_{fiscal_year}.md"
-
-
 def dictionary_file_name(fiscal_year: int) -> str:
     return f"141500_ict_dictionary_{fiscal_year}.md"
 

@@ -142,3 +142,26 @@ def review_report(year: CoreYear) -> str:
     if not info:
         lines.append("ありません。")
     return "\n".join(lines) + "\n"
+
+
+def review_file_name(fiscal_year: int) -> str:
+    return f"141500_ict_review_{fiscal_year}.md"
+
+
+UI_REPORT_LIMIT = 200_000
+"""Characters of the review report the Dagster UI shows (core_projects' metadata): about twice FY2022's whole
+report. Dagster stores metadata in its event log, twice; a list of 500 projects made a 1.4-million-character
+report, 5 MB of stored event per run and a quarter of a second of the run's time, too long to read there anyway."""
+
+
+def report_for_ui(report: str, fiscal_year: int, limit: int = UI_REPORT_LIMIT) -> str:
+    """The report whole, or, when longer than ``limit``, up to the last project that fits, saying where the
+    whole report is."""
+    if len(report) <= limit:
+        return report
+    cut = report.rfind("\n### ", 0, limit)
+    shown = report[: cut if cut > 0 else limit].rstrip("\n")
+    return (
+        f"{shown}\n\n（レポートが長いため、ここまでを表示しています。全文は `make review YEAR={fiscal_year}` の出力、"
+        f"公開後は published/data/{fiscal_year}/{review_file_name(fiscal_year)} にあります。）\n"
+    )

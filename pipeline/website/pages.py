@@ -17,7 +17,8 @@ from pathlib import Path
 
 from pipeline.core.align import ALIGNMENT_RULES_JA
 from pipeline.core.records import ALIGNED, CONSTANT, DERIVED
-from pipeline.out.package import dictionary_file_name, review_file_name
+from pipeline.out.package import dictionary_file_name
+from pipeline.out.review import review_file_name
 from pipeline.schema import dataset_meta, table, wareki
 
 STATUS_STYLE = {
