@@ -490,20 +490,6 @@ def _alignment_flags(project: int, placements: list[Placement], scorer: _Scorer,
     for i, p in enumerate(placements):
         if pinned[i]:
             continue  # placed by a reviewed correction
-        merged = _repeats_goal(placements, i)
-        conflict = ""
-        after_status = i > 0 and placements[i - 1].column in STATUS_COLUMNS | {DUPLICATE}
-        if p.column in PLANS and scorer.result[i]:
-            conflict = f"実績のような過去形の文ですが、並び順では計画の列「{p.column}」に当たります"
-        elif p.column in RESULTS and scorer.plan[i] and not after_status:
-            conflict = f"予定や方針のような文ですが、並び順では実績の列「{p.column}」に当たります"
-        elif p.column == DO_RESULT and scorer.indicator[i] and not scorer.result[i] and indicator_empty:
-            conflict = (
-                f"成果指標のような書き方（数値や目標）で過去形ではなく、並び順では「{DO_RESULT}」に当たりますが、"
-                f"その年度の「{PLAN_INDICATOR}」は空です"
-            )
-        if not (p.column in (UNPLACED, DUPLICATE) or p.alternatives or merged or conflict):
-            continue  # nothing to flag: skip the preview, most cells of a row
         text = _preview(p.cell.text)
         if p.column == UNPLACED:
             flags.append(
@@ -547,6 +533,7 @@ def _alignment_flags(project: int, placements: list[Placement], scorer: _Scorer,
                     "いまの列が正しいときも、同じように書けば確認済みになります。",
                 )
             )
+        merged = _repeats_goal(placements, i)
         if merged:
             flags.append(
                 Flag(
@@ -560,6 +547,17 @@ def _alignment_flags(project: int, placements: list[Placement], scorer: _Scorer,
                     f"原本のまま、セル全体を「{p.column}」に入れました。",
                     "原本のPDFで確かめ、成果指標が後半だけなら、訂正ファイルで value に成果指標の文だけを書いてください。",
                 )
+            )
+        conflict = ""
+        after_status = i > 0 and placements[i - 1].column in STATUS_COLUMNS | {DUPLICATE}
+        if p.column in PLANS and scorer.result[i]:
+            conflict = f"実績のような過去形の文ですが、並び順では計画の列「{p.column}」に当たります"
+        elif p.column in RESULTS and scorer.plan[i] and not after_status:
+            conflict = f"予定や方針のような文ですが、並び順では実績の列「{p.column}」に当たります"
+        elif p.column == DO_RESULT and scorer.indicator[i] and not scorer.result[i] and indicator_empty:
+            conflict = (
+                f"成果指標のような書き方（数値や目標）で過去形ではなく、並び順では「{DO_RESULT}」に当たりますが、"
+                f"その年度の「{PLAN_INDICATOR}」は空です"
             )
         if conflict:
             flags.append(
