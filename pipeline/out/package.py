@@ -8,12 +8,12 @@ size and row count. Dates come from the inputs, never from the clock, so the sam
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pandas as pd
 from frictionless import Package
 
+from pipeline.out.json_text import indented_json
 from pipeline.schema import dataset_meta, join_lines, per_year_tables
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -115,7 +115,7 @@ def datapackage(
 
 
 def datapackage_bytes(descriptor: dict) -> bytes:
-    return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (indented_json(descriptor, 2) + "\n").encode("utf-8")
 
 
 def validate_package(path: Path):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline.core.align import ALIGNMENT_RULES_JA
 from pipeline.core.records import ALIGNED, CONSTANT, DERIVED
+from pipeline.out.json_text import indented_json
 from pipeline.out.package import dictionary_file_name
 from pipeline.out.review import review_file_name
 from pipeline.schema import dataset_meta, table, wareki
@@ -447,7 +448,7 @@ def project_json(r: Release, p: dict) -> bytes:
         "corrections": r.of(number, "corrections"),
         "value_sources": r.of(number, "value_sources"),
     }
-    return (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (indented_json(record, 1) + "\n").encode("utf-8")
 
 
 def departments_page(r: Release) -> str:
