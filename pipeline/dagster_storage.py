@@ -7,8 +7,10 @@ of the few databases in use — the index and the latest runs' — are kept, eac
 every write reuses. (The run storage connects about 30 times a run; keeping its connection made no
 measurable difference.) The files, their layout and every table are Dagster's own: the UI, the daemon and
 ``dagster instance migrate`` read and write them as with ``storage: sqlite``. Writes are still one committed
-transaction each, under Dagster's own lock. The subclass relies on the internals of the pinned Dagster's
-SQLite event log (``_connect``, ``_initdb``); tests/test_dagster_storage.py fails if an upgrade changes them.
+transaction each, under Dagster's own lock. The asset table's row is written as Dagster writes it, but without
+an exception per event (``_store_asset_event``). The subclass relies on the internals of the pinned Dagster's
+SQLite event log (``_connect``, ``_initdb``, ``_store_asset_event``); tests/test_dagster_storage.py fails if an
+upgrade changes them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from dagster._core.storage.event_log.schema import AssetKeyTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SQLITE_BUSY_TIMEOUT_SECONDS, SqliteEventLogStorage
 from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
 from dagster._core.storage.schedules.sqlite.sqlite_schedule_storage import SqliteScheduleStorage
@@ -29,6 +32,7 @@ from dagster._core.storage.sqlite_storage import (
     _schedule_directory,
 )
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import QueuePool
 
 KEPT_DATABASES = 8
@@ -75,6 +79,25 @@ class KeptConnectionsEventLogStorage(SqliteEventLogStorage):
                 self._engines[shard] = (engine, os.stat(self.path_for_shard(shard)).st_ino)
             with engine.connect() as conn, conn.begin():
                 yield conn
+
+    def _store_asset_event(self, conn: Connection, event, event_id: int) -> None:
+        """Dagster's, writing the same row of the asset table, but updating it first and inserting only when
+        the asset has none. Dagster inserts first and updates on the IntegrityError: about a dozen a yearly run,
+        each a traceback holding the frames of the run that raised it in a reference cycle, and with them the
+        run's outputs (a year's cells and records) until the cyclic garbage collector ran."""
+        if not (event.dagster_event and event.dagster_event.asset_key):
+            return
+        values = self._get_asset_entry_values(event, event_id, self._has_asset_key_index_cols_on_connection(conn))
+        if not values:
+            return
+        key = event.dagster_event.asset_key.to_string()
+        update = AssetKeyTable.update().values(**values).where(AssetKeyTable.c.asset_key == key)
+        if conn.execute(update).rowcount:
+            return
+        try:
+            conn.execute(AssetKeyTable.insert().values(asset_key=key, **values))
+        except IntegrityError:  # another process inserted it since (SQLite's lock should make this impossible)
+            conn.execute(update)
 
     def _dispose_engines(self) -> None:
         with self._db_lock:

@@ -2,6 +2,7 @@
 hidden."""
 
 import gc
+import os
 import subprocess
 import sys
 import weakref
@@ -46,3 +47,33 @@ def test_the_command_validates_without_the_test_tools_pandera_would_import():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "None"
+
+
+def test_a_years_records_are_freed_when_its_run_ends_with_the_collector_paused(tmp_path):
+    """The command pauses the cyclic collector; what a year's run made must not wait for it in a reference cycle
+    (Dagster's captured outputs, an exception's traceback from the event log), or the next year's collection
+    walks all of it."""
+    code = (
+        "import gc, os, sys\n"
+        "from pathlib import Path\n"
+        "import pipeline.__main__ as m\n"
+        "m._pause_garbage_collector()\n"
+        "year, ok, printed, messages = m._publish_year(2022, Path(sys.argv[1]), Path(sys.argv[2]), True)\n"
+        "assert ok, messages\n"
+        "from pipeline.core.year import CoreYear\n"
+        "from pipeline.core.records import ProjectRecord\n"
+        "import sqlite3, sqlalchemy.exc\n"
+        "kept = (CoreYear, ProjectRecord, sqlite3.IntegrityError, sqlalchemy.exc.IntegrityError)\n"
+        "print(sorted({type(o).__name__ for o in gc.get_objects() if isinstance(o, kept)}))\n"
+    )
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "home"), "DAGSTER_DISABLE_TELEMETRY": "1"}
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "raw"), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "[]"

@@ -54,6 +54,10 @@ def test_the_project_instance_uses_it_and_dagsters_own_storage_reads_what_it_wro
             assert plain.run_storage.get_run_records(dg.RunsFilter(run_ids=[run_id]))[0].dagster_run.is_success
         latest = plain.event_log_storage.get_latest_materialization_events([dg.AssetKey("numbers")])
         assert latest[dg.AssetKey("numbers")].run_id == run_ids[-1]
+        # The asset's row (written once, then updated by each run: KeptConnectionsEventLogStorage._store_asset_event)
+        (record,) = plain.event_log_storage.get_asset_records([dg.AssetKey("numbers")])
+        assert record.asset_entry.last_materialization.run_id == run_ids[-1]
+        assert record.asset_entry.last_run_id == run_ids[-1]
     finally:
         plain.dispose()
 
