@@ -3,6 +3,7 @@ storage: what it writes, Dagster's own classes read."""
 
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import dagster as dg
@@ -100,6 +101,39 @@ def test_a_database_file_replaced_underneath_gets_a_new_engine(home):
         storage.dispose()
     assert not storage._engines
     assert isinstance(storage, SqliteEventLogStorage)
+
+
+def _layout(path: str) -> tuple:
+    with sqlite3.connect(path) as conn:
+        return (
+            conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall(),
+            conn.execute("SELECT version_num FROM alembic_version").fetchall(),
+            conn.execute("PRAGMA journal_mode").fetchall(),
+            conn.execute("SELECT count(*) FROM event_logs").fetchall(),
+        )
+
+
+def test_a_new_runs_database_is_made_as_dagsters_own_storage_makes_it(tmp_path):
+    ours = KeptConnectionsEventLogStorage(str(tmp_path / "ours"))
+    plain = SqliteEventLogStorage(str(tmp_path / "plain"))
+    try:
+        for storage in (ours, plain):
+            with storage.run_connection("run-a"):
+                pass
+            with storage.run_connection("run-b"):  # the second, from alembic's scripts read by the first
+                pass
+        made = _layout(ours.path_for_shard("run-b"))
+        assert made == _layout(plain.path_for_shard("run-b")) == _layout(ours.path_for_shard("run-a"))
+        assert made[1] and made[2] == [("wal",)]
+        # A database that has its version is left as it is, by either
+        again = KeptConnectionsEventLogStorage(str(tmp_path / "ours"))
+        with again.run_connection("run-b"):
+            pass
+        again.dispose()
+        assert _layout(ours.path_for_shard("run-b")) == made
+    finally:
+        ours.dispose()
+        plain.dispose()
 
 
 def test_the_command_gives_a_home_the_project_configuration_but_keeps_a_newer_one(tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 from pipeline.core.normalise import nfkc, split_departments
 
@@ -30,8 +31,13 @@ _CATEGORY = re.compile(r"(\S{1,12}事業)\(([A-Z])\)")
 _DEPARTMENT_SUFFIXES = ("課", "室", "館", "センター", "所", "局", "部", "署", "園")
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 15)
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", nfkc(text))
+    """The text in NFKC without whitespace; kept per text, as the aligner asks several questions of each cell."""
+    return _SPACES.sub("", nfkc(text))
 
 
 _STATUS_WORDS = re.compile(r"計画(以上|どおり|通り|あり)|課題(あり|なし)")
