@@ -58,6 +58,7 @@ class KeptConnectionsEventLogStorage(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: OrderedDict[str, tuple[Engine, int]] = OrderedDict()
+        self._tables_found: set[str] = set()
         super().__init__(base_dir, inst_data)
 
     def _engine(self, shard: str) -> Engine:
@@ -135,11 +136,21 @@ class KeptConnectionsEventLogStorage(SqliteEventLogStorage):
         except IntegrityError:  # another process inserted it since (SQLite's lock should make this impossible)
             conn.execute(update)
 
+    def has_table(self, table_name: str) -> bool:
+        """Dagster's, remembering the tables it found: Dagster asks at every asset and check event (about 20 a
+        year), each time with a new engine and connection to the index."""
+        if table_name not in self._tables_found:
+            if not super().has_table(table_name):
+                return False
+            self._tables_found.add(table_name)
+        return True
+
     def _dispose_engines(self) -> None:
         with self._db_lock:
             for engine, _ in self._engines.values():
                 engine.dispose()
             self._engines.clear()
+            self._tables_found.clear()
 
     def wipe(self) -> None:
         self._dispose_engines()

@@ -149,3 +149,20 @@ def test_the_command_gives_a_home_the_project_configuration_but_keeps_a_newer_on
     os.utime(config, (0, 0))  # the project's dagster.yaml changed since: it is copied again, as `make` would
     _configure_dagster_home()
     assert config.read_bytes() == project.read_bytes()
+
+
+def test_tables_found_are_remembered_and_missing_ones_asked_again(tmp_path):
+    storage = KeptConnectionsEventLogStorage(str(tmp_path / "events"))
+    try:
+        assert storage.has_table("asset_check_executions")
+        assert not storage.has_table("made_later")
+        with sqlite3.connect(storage.path_for_shard("index")) as conn:
+            conn.execute("CREATE TABLE made_later (x)")
+        assert storage.has_table("made_later")
+        assert storage._tables_found == {"asset_check_executions", "made_later"}
+        with sqlite3.connect(storage.path_for_shard("index")) as conn:
+            conn.execute("DROP TABLE made_later")
+        storage.wipe()  # as after `dagster instance migrate`: what was found before is asked again
+        assert not storage.has_table("made_later")
+    finally:
+        storage.dispose()
