@@ -28,11 +28,24 @@ _PIECE = re.compile(
 _ATTRIBUTES = re.compile(r"""\s+([a-zA-Z_:][-.a-zA-Z0-9_:]*)(?:="([^"<]*)"|='([^'<]*)')?""")
 # Left to Material's parser: what it excludes from the index by attribute, and the elements whose content it skips
 # (html.parser reads script and style as raw text). Declarations and processing instructions are not tokens, so a
-# page with them goes there too.
-_EXCLUSIONS = re.compile(r"data-search-exclude|linenodiv", re.IGNORECASE)
+# page with them goes there too. Material excludes an element with a data-search-exclude attribute (html.parser
+# gives names in lower case) or whose class is "linenodiv" (values with character references resolved: a class
+# value with a "&" may be one).
+_CLASS_WITH_REFERENCE = re.compile(r"""[cC][lL][aA][sS][sS]\s*=\s*(?:"[^"]*&|'[^']*&|[^\s"'>]*&)""")
+
+
+def _may_exclude(page: str) -> bool:
+    return (
+        "data-search-exclude" in page.lower()
+        or "linenodiv" in page
+        or ("&" in page and _CLASS_WITH_REFERENCE.search(page) is not None)
+    )
+
+
 _SKIPPED = frozenset(("script", "style", "object"))
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 _KEPT = frozenset(("p", "code", "pre", "li", "ol", "ul", "sub", "sup"))
+_NO_ATTRIBUTES: dict[str, str | None] = {}  # shared, never changed: an element without the attributes Material reads
 
 
 def _attributes(text: str) -> dict[str, str | None]:
@@ -130,19 +143,20 @@ def _fast_sections(page: str) -> list[Section] | None:
     """Material's sections from the token expression, or None if some ``<`` does not begin a token read exactly
     or the page holds an element whose content Material's parser skips."""
     sections = _Sections()
+    add_text, start, end_tag = sections.text, sections.start, sections.end
     for text, tag, attrs, close, end, stray in _PIECE.findall(page):
         if text:
-            sections.text(unescape(text) if "&" in text else text)
+            add_text(unescape(text) if "&" in text else text)
         if tag:
             tag = tag.lower()
             if tag in _SKIPPED:
                 return None
             # Material reads attributes only of headings (the section's id) and links (the permalink's class).
-            sections.start(tag, _attributes(attrs) if attrs and (tag in _HEADINGS or tag == "a") else {})
+            start(tag, _attributes(attrs) if attrs and (tag in _HEADINGS or tag == "a") else _NO_ATTRIBUTES)
             if close:
-                sections.end(tag)
+                end_tag(tag)
         elif end:
-            sections.end(end.lower())
+            end_tag(end.lower())
         elif stray:
             return None
     return sections.data
@@ -150,7 +164,7 @@ def _fast_sections(page: str) -> list[Section] | None:
 
 def page_sections(page: str) -> list[Section]:
     """The search sections of a page's HTML, as Material's ``Parser`` finds them."""
-    sections = None if _EXCLUSIONS.search(page) else _fast_sections(page)
+    sections = None if _may_exclude(page) else _fast_sections(page)
     if sections is None:
         parser = Parser()
         parser.feed(page)
