@@ -4,8 +4,7 @@ the pages themselves come from the pipeline's plugin, pipeline/website/year_page
 - ``on_config`` gives Material's search plugin an index that reads the pages faster, with the same result (see
   pipeline/website/search_index.py).
 - ``on_env`` gives the theme's Jinja environment a bytecode cache, so Material's templates are compiled once per
-  theme version instead of at every build (like Python's own .pyc files; the output does not change), and stops
-  it from checking the template files for changes while it builds.
+  theme version instead of at every build (like Python's own .pyc files; the output does not change).
 """
 
 from __future__ import annotations
@@ -30,9 +29,6 @@ def on_config(config):
 
 
 def on_env(env, config, files):
-    # The templates do not change during a build: Jinja need not check each one's modification time every time
-    # a page includes it (Material's pages include about 45 templates each).
-    env.auto_reload = False
     with contextlib.suppress(OSError):
         TEMPLATE_CACHE.mkdir(parents=True, exist_ok=True)
     if not os.access(TEMPLATE_CACHE, os.W_OK):
