@@ -92,7 +92,10 @@ def review_report(year: CoreYear) -> str:
     open_flags = [f for f in year.flags if f.open]
     resolved = [f for f in year.flags if f.resolved_by]
     info = [f for f in year.flags if f.severity is Severity.INFO]
-    review_projects = sorted({f.project for f in open_flags})
+    open_by_project: dict[int, list[Flag]] = {}
+    for f in open_flags:
+        open_by_project.setdefault(f.project, []).append(f)
+    review_projects = sorted(open_by_project)
     lines = [
         f"# 確認レポート {wareki(fy)}",
         "",
@@ -122,7 +125,7 @@ def review_report(year: CoreYear) -> str:
     for project in review_projects:
         record = records[project]
         lines += [f"### 事業No.{project} {record.text(col.NAME)}", ""]
-        for flag in (f for f in open_flags if f.project == project):
+        for flag in open_by_project[project]:
             lines += _flag_section(flag, record, cells)
     lines += ["## 適用した訂正", ""]
     if not year.corrections:
