@@ -19,6 +19,7 @@ from pipeline.assets import (
     site_landing,
     year_partitions,
 )
+from pipeline.io_manager import RunFilesystemIOManager
 from pipeline.paths import default_paths
 from pipeline.sensors import build_sensors
 
@@ -57,7 +58,10 @@ def build_definitions(raw_dir: Path, out_dir: Path, loggers: dict | None = None)
         asset_checks=[site_accessibility],
         jobs=[publish, catalog, audit],
         sensors=build_sensors(raw_dir.resolve(), out_dir.resolve(), partitions, publish, catalog),
-        resources={"paths": ProjectPaths(raw_dir=str(raw_dir.resolve()), out_dir=str(out_dir.resolve()))},
+        resources={
+            "paths": ProjectPaths(raw_dir=str(raw_dir.resolve()), out_dir=str(out_dir.resolve())),
+            "io_manager": RunFilesystemIOManager(),
+        },
         loggers=loggers,
     )
 
