@@ -5,8 +5,11 @@ import pickle
 from pathlib import Path
 
 import dagster as dg
+from conftest import RAW
+from dagster._utils import PICKLE_PROTOCOL
 
-from pipeline.io_manager import RunFilesystemIOManager
+from pipeline.definitions import PUBLISH_JOB, build_definitions
+from pipeline.io_manager import RunFilesystemIOManager, _RunPickles
 
 SEEN: dict[str, object] = {}
 
@@ -65,3 +68,22 @@ def test_the_run_lets_go_of_its_outputs_when_it_ends(tmp_path, monkeypatch):
         assert dg.materialize([produced, consumed], instance=instance, resources=_defs(tmp_path).resources).success
     assert made
     assert all(not m._written for m in made)
+
+
+def test_no_step_of_the_publish_job_changes_what_it_was_handed(tmp_path, monkeypatch):
+    """Handing outputs on as objects is only right if no step changes its inputs: at the run's end every output
+    the IO manager kept must still pickle to the bytes it wrote before the later steps used it."""
+    kept: dict[str, object] = {}
+    forget = _RunPickles.forget
+
+    def record_then_forget(self):
+        kept.update(self._written)
+        forget(self)
+
+    monkeypatch.setattr(_RunPickles, "forget", record_then_forget)
+    with dg.instance_for_test() as instance:
+        job = build_definitions(RAW, tmp_path / "out").resolve_job_def(PUBLISH_JOB)
+        assert job.execute_in_process(partition_key="2022", instance=instance).success
+        assert {Path(p).parent.name for p in kept} >= {"raw_list", "source_cells", "core_projects"}  # <asset>/<FY>
+        for path, obj in kept.items():
+            assert pickle.dumps(obj, PICKLE_PROTOCOL) == Path(path).read_bytes(), path
