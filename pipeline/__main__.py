@@ -144,7 +144,7 @@ def _pause_garbage_collector() -> None:
     records, pages and events — and the collector kept walking them in repeated scans while almost everything
     stayed alive. Measured with the collector on and off (docs/performance.md): a FY2022 publish took about
     0.3 s less (3.1 s → 2.8 s) and a year of 500 projects about 1 s less (9.2–9.9 s → 8.2–9.6 s). The cost is the
-    cycles a year's run leaves until the next year starts (the 20 × 500 benchmark peaks at 0.67 GB for the whole
+    cycles a year's run leaves until the next year starts (the 20 × 500 benchmark peaks at 0.61 GB for the whole
     process tree, within its 1 GB)."""
     gc.disable()
 

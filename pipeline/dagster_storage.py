@@ -9,10 +9,9 @@ measurable difference.) The files, their layout and every table are Dagster's ow
 ``dagster instance migrate`` read and write them as with ``storage: sqlite``. Writes are still one committed
 transaction each, under Dagster's own lock. Two more of Dagster's steps are done the same way at less cost: a
 new run's database is made with alembic's migration scripts read once per process, not twice a run
-(``_initdb``), and the asset table's row is written without an exception per event (``_store_asset_event``). The
-subclass relies on the internals of the pinned Dagster's
-SQLite event log (``_connect``, ``_initdb``, ``_store_asset_event``); tests/test_dagster_storage.py fails if an
-upgrade changes them.
+(``_initdb``), and the asset table's row is written without an exception per event (``_store_asset_event``).
+The subclass relies on the internals of the pinned Dagster's SQLite event log (``_connect``, ``_initdb``,
+``_store_asset_event``); tests/test_dagster_storage.py fails if an upgrade changes them.
 """
 
 from __future__ import annotations
@@ -40,7 +39,7 @@ from dagster._core.storage.sqlite_storage import (
     _schedule_directory,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DatabaseError, IntegrityError
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import QueuePool
 
 KEPT_DATABASES = 8
@@ -121,7 +120,9 @@ class KeptConnectionsEventLogStorage(SqliteEventLogStorage):
         """Dagster's, writing the same row of the asset table, but updating it first and inserting only when
         the asset has none. Dagster inserts first and updates on the IntegrityError: about a dozen a yearly run,
         each a traceback holding the frames of the run that raised it in a reference cycle, and with them the
-        run's outputs (a year's cells and records) until the cyclic garbage collector ran."""
+        run's outputs (a year's cells and records) until the cyclic garbage collector ran. No other process can
+        insert the row between the two statements: the transaction already writes (the event itself, in
+        ``store_event``, or this UPDATE), so SQLite gives it the database's one write lock until it commits."""
         if not (event.dagster_event and event.dagster_event.asset_key):
             return
         values = self._get_asset_entry_values(event, event_id, self._has_asset_key_index_cols_on_connection(conn))
@@ -129,12 +130,8 @@ class KeptConnectionsEventLogStorage(SqliteEventLogStorage):
             return
         key = event.dagster_event.asset_key.to_string()
         update = AssetKeyTable.update().values(**values).where(AssetKeyTable.c.asset_key == key)
-        if conn.execute(update).rowcount:
-            return
-        try:
+        if not conn.execute(update).rowcount:
             conn.execute(AssetKeyTable.insert().values(asset_key=key, **values))
-        except IntegrityError:  # another process inserted it since (SQLite's lock should make this impossible)
-            conn.execute(update)
 
     def has_table(self, table_name: str) -> bool:
         """Dagster's, remembering the tables it found: Dagster asks at every asset and check event (about 20 a
