@@ -1,5 +1,5 @@
 """The command line's process settings (pipeline/__main__.py): the garbage collector between years, the test tools
-hidden."""
+hidden, no idle linear-algebra threads."""
 
 import gc
 import os
@@ -47,6 +47,21 @@ def test_the_command_validates_without_the_test_tools_pandera_would_import():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "None"
+
+
+def test_importing_the_pipeline_keeps_numpy_from_starting_openblas_threads():
+    """The pipeline does no linear algebra; OpenBLAS's extra threads only busy-wait (pipeline/__init__.py). A
+    thread count the user sets stays."""
+    code = (
+        "import os, pipeline, pandas; print(len(os.listdir('/proc/self/task')), os.environ.get('OPENBLAS_NUM_THREADS'))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["1", "1"]  # the process's only thread is the main one
+    env["OPENBLAS_NUM_THREADS"] = "2"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert run.stdout.split()[1] == "2"
 
 
 def test_a_years_records_are_freed_when_its_run_ends_with_the_collector_paused(tmp_path):
