@@ -65,7 +65,7 @@ def test_reused_renderings_give_the_same_site_as_rendering_every_page(fixture, r
     monkeypatch.setattr(year_pages.YearPages, "shared_block", counting_block)
     shared = _site_files(build.build_year_site(release, 2022, tmp_path / "shared"))
     assert sum(reused_renderings) >= len(reused_renderings) // 2 > 0
-    assert {"config", "site_nav"} <= set(reused_blocks)
+    assert {"styles", "libs", "analytics", "header", "site_nav", "footer", "config", "scripts"} <= set(reused_blocks)
 
     monkeypatch.setattr(year_pages.SharedRenderPage, "render", year_pages.Page.render)
     monkeypatch.setattr(year_pages.YearPages, "shared_block", lambda plugin, block, page, base_url, caller: caller())
@@ -87,10 +87,13 @@ def test_only_renderings_without_links_or_images_are_reused(body, reusable):
 
 
 @pytest.mark.e2e
-def test_theme_blocks_are_reused_only_between_pages_with_the_same_inputs(published, tmp_path, monkeypatch):
-    """Pages made to tell the inputs apart: project pages with the same body (reused), another body (its own
-    table of contents), the same body one folder deeper (other relative links), and two nav pages with the
-    same body (each its own current nav entry)."""
+@pytest.mark.parametrize("features", [[], ["navigation.footer"]])
+def test_theme_blocks_are_reused_only_between_pages_with_the_same_inputs(features, published, tmp_path, monkeypatch):
+    """Pages made to tell the inputs apart: project pages with the same body (reused) and their own titles,
+    another body (its own table of contents), the same body one folder deeper (other relative links), two nav
+    pages with the same body (each its own current nav entry), titles that are also text of the header around
+    them ("span" first in its folder, "md-ellipsis", an empty one); and, with the theme's footer links to the
+    previous and next page, nav pages whose footers differ."""
     same = "\n## 見出し\n\n### 小見出し\n"
     pages = {path: (f'---\ntitle: "{title}"\n---\n\n## {title}\n', []) for title, path in build.NAV}
     pages["departments.md"] = pages["categories.md"] = (f'---\ntitle: "同じ本文"\n---\n{same}', [])
@@ -99,8 +102,20 @@ def test_theme_blocks_are_reused_only_between_pages_with_the_same_inputs(publish
         "projects/2.md": (f'---\ntitle: "No.2"\n---\n{same}', []),
         "projects/3.md": ('---\ntitle: "No.3"\n---\n\n## 別の見出し\n', []),
         "projects/more/4.md": (f'---\ntitle: "No.4"\n---\n{same}', []),
+        "projects/6.md": (f'---\ntitle: "md-ellipsis"\n---\n{same}', []),
+        "projects/7.md": (f'---\ntitle: ""\n---\n{same}', []),
+        "projects/deep/a.md": (f'---\ntitle: "span"\n---\n{same}', []),
+        "projects/deep/b.md": (f'---\ntitle: "No.8"\n---\n{same}', []),
     }
     monkeypatch.setattr(build, "year_site_pages", lambda release, release_dir: pages)
+    configure = build.mkdocs_config
+
+    def with_features(*args):
+        config = configure(*args)
+        config["theme"]["features"] += features
+        return config
+
+    monkeypatch.setattr(build, "mkdocs_config", with_features)
     release = published / "data" / "2022"
     shared = _site_files(build.build_year_site(release, 2022, tmp_path / "shared"))
     monkeypatch.setattr(year_pages.YearPages, "shared_block", lambda plugin, block, page, base_url, caller: caller())
@@ -108,3 +123,4 @@ def test_theme_blocks_are_reused_only_between_pages_with_the_same_inputs(publish
     assert [name for name in shared if shared[name] != every_page[name]] == []
     assert 'href="#_2"' in shared["projects/2/index.html"].decode()  # the headings of its own body
     assert 'href="#_2"' not in shared["projects/3/index.html"].decode()
+    assert ("md-footer__link" in shared["index.html"].decode()) == bool(features)

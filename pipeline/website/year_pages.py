@@ -50,22 +50,50 @@ class YearPages(BasePlugin):
 
     def shared_block(self, block: str, page, base_url: str, caller):
         """A block of the theme's page (site/overrides/main.html), rendered by ``caller`` or reused from a page
-        with the same inputs to it. ``config`` (the page's JSON settings for the theme's scripts) depends on the
-        build's configuration and the relative way to the site's root, ``base_url``. ``site_nav`` (the nav and
-        the page's table of contents) depends on the nav, which page of it is current, base_url and the page's
-        headings: it is reused only among pages outside the nav (none of whose entries is then current, and
-        none of whose links points into the page's own folder) with the same Markdown body, whose headings are
-        the same (SharedRenderPage), and the same ``hide`` setting. About 0.2 CPU-seconds of a 500-project
-        year's build."""
-        if block == "config":
+        with the same inputs to it (about 0.3 CPU-seconds of a 500-project year's build).
+
+        - ``config`` (the page's JSON settings for the theme's scripts), ``styles``, ``libs``, ``analytics`` and
+          ``scripts`` depend on the build's configuration and the relative way to the site's root, ``base_url``
+          (their links all lead into assets/, where no page is).
+        - ``footer`` also on the pages before and after the page in the nav and its ``hide`` setting.
+        - ``header`` also on the page's title, which it prints once: a page with a title in its front matter gets
+          the block rendered for another such page, with its own title in place of the other's.
+        - ``site_nav`` (the nav and the page's table of contents) depends on the nav, which page of it is
+          current, base_url and the page's headings: it is reused only among pages outside the nav (none of
+          whose entries is then current, and none of whose links points into the page's own folder) with the
+          same Markdown body, whose headings are the same (SharedRenderPage), and the same ``hide`` setting.
+        """
+        if page is None:  # a page of the theme's own (404.html): rendered as it is
+            return caller()
+        if block in _SITE_WIDE_BLOCKS:
             key = (block, base_url)
+        elif block == "footer":
+            key = (block, base_url, _neighbour(page.previous_page), _neighbour(page.next_page), _hide(page))
+        elif block == "header" and page.meta.get("title"):
+            return self._header(page, base_url, caller)
         elif block == "site_nav" and isinstance(page, SharedRenderPage):
-            key = (block, base_url, page.markdown, repr(page.meta.get("hide")))
+            key = (block, base_url, page.markdown, _hide(page))
         else:
             return caller()
         if key not in self.blocks:
             self.blocks[key] = caller()
         return self.blocks[key]
+
+    def _header(self, page, base_url: str, caller) -> str:
+        """The header for a page with a front-matter title: the text around the title, kept from the first page
+        where it could be told apart (the title once after the topic's marker), with this page's title."""
+        title = str(page.meta["title"])
+        key = ("header", base_url)
+        if key not in self.blocks:
+            html = caller()
+            marker = html.find(_HEADER_TOPIC)
+            start = html.find(title, marker)
+            if marker < 0 or start < 0 or html.count(title, marker) != 1:
+                return html
+            self.blocks[key] = (html[:start], html[start + len(title) :])
+            return html
+        before, after = self.blocks[key]
+        return before + title + after
 
     def on_page_content(self, html: str, page, config, files) -> str:
         _, blocks = self.pages.get(page.file.src_uri, ("", []))
@@ -73,6 +101,18 @@ class YearPages(BasePlugin):
             return restore_blocks(html, blocks)
         except ValueError as exc:
             raise PluginError(f"{page.file.src_uri}: {exc}") from None
+
+
+_SITE_WIDE_BLOCKS = frozenset({"config", "styles", "libs", "analytics", "scripts"})
+_HEADER_TOPIC = 'data-md-component="header-topic"'
+
+
+def _neighbour(page) -> tuple | None:
+    return (page.url, page.title) if page is not None else None
+
+
+def _hide(page) -> str:
+    return repr(page.meta.get("hide"))
 
 
 class SharedRenderPage(Page):
