@@ -5,6 +5,7 @@ year (the years present in raw/). Blocking checks on core_projects (conservation
 when they fail, so published/ keeps the last good release.
 """
 
+import os
 import shutil
 from pathlib import Path
 
@@ -43,7 +44,7 @@ from pipeline.release import (
 from pipeline.schema import per_year_tables, table, validate_table
 from pipeline.website.audit import chromium_available, crawl
 from pipeline.website.build import LANDING_FILES, build_year_site, landing_page, not_found_page, versions_json
-from pipeline.website.checks import check_site
+from pipeline.website.checks import check_site, site_files
 
 
 class ProjectPaths(dg.ConfigurableResource):
@@ -254,12 +255,12 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
             shutil.rmtree(staged)
         site.rename(staged)
         shutil.rmtree(work)
-        pages = sorted(staged.rglob("*.html"))
+        files = site_files(staged)
         yield dg.Output(
             str(staged),
             metadata={
-                "pages": len(pages),
-                "bytes": sum(p.stat().st_size for p in staged.rglob("*") if p.is_file()),
+                "pages": sum(1 for p in files if p.name.endswith(".html")),
+                "bytes": sum(os.stat(p).st_size for p in files),
                 "folder": str(staged),
             },
         )

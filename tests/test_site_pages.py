@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pipeline.website.checks import _Links, check_site
+from pipeline.website.checks import _Links, check_site, site_files
 from pipeline.website.pages import bar_chart, cell, h, project_link, status, value_sources
 
 
@@ -66,12 +66,22 @@ def test_static_checks_find_broken_links_and_third_party(tmp_path):
         '<script src="https://cdn.example/x.js"></script><link rel="stylesheet" href="//fonts.example/css">',
         encoding="utf-8",
     )
-    (tmp_path / "s.css").write_text("body{background:url(https://x.example/i.png)}", encoding="utf-8")
+    (tmp_path / "a" / "deep").mkdir()
+    (tmp_path / "a" / "deep" / "s.css").write_text("body{background:url(https://x.example/i.png)}", encoding="utf-8")
     (tmp_path / "index.html").write_text('<a href="a/">a</a><a href="../x.csv">x</a>', encoding="utf-8")
     problems = check_site(tmp_path)
     assert problems.broken_links == ["a/index.html: ../b/", "index.html: ../x.csv（サイトの外）"]
     assert len(problems.third_party) == 3
-    assert check_site(tmp_path, frozenset({"x.csv"}), pages=[tmp_path / "index.html"]).broken_links == []
+    assert problems.third_party[-1].startswith("a/deep/s.css: ")
+    landing = check_site(tmp_path, frozenset({"x.csv"}), pages=[tmp_path / "index.html"])
+    assert (landing.broken_links, landing.third_party) == ([], [])  # only the pages given, no stylesheet
+
+
+def test_site_files_lists_every_file_as_rglob_does(tmp_path):
+    for name in ("b.html", "a/z.css", "a-b/c.html", "a/b/index.html", ".hidden/x.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert site_files(tmp_path) == sorted(p for p in tmp_path.rglob("*") if p.is_file())
 
 
 class _Oracle(HTMLParser):

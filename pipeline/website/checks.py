@@ -126,22 +126,34 @@ class SiteProblems:
     third_party: list[str] = field(default_factory=list)
 
 
+def site_files(root: Path) -> list[Path]:
+    """Every file under ``root``, sorted. (One os.walk: pathlib's rglob took about four times as long, 0.04 s per
+    pass over a 500-project year's site and 0.9 s over twenty years' sites.)"""
+    return sorted(Path(folder, name) for folder, _, names in os.walk(root) for name in names)
+
+
 def check_site(
     root: Path, allowed_outside: frozenset[str] = frozenset(), pages: list[Path] | None = None
 ) -> SiteProblems:
     """Internal links that lead nowhere and anything loaded from another host, reading each page once.
 
-    ``pages`` limits the pages read (default: every HTML page under ``root``; stylesheets are always read). A link
+    ``pages`` limits the check to those pages (default: every HTML page and stylesheet under ``root``). A link
     that leaves ``root`` is accepted only if its target's name is in ``allowed_outside`` (the landing's files,
     checked once the whole site is assembled).
     """
     problems = SiteProblems()
     root = root.resolve()
     top = str(root)
+    if pages is None:
+        files = site_files(root)
+        pages = [p for p in files if p.name.endswith(".html")]
+        sheets = [p for p in files if p.name.endswith(".css")]
+    else:
+        pages, sheets = [p.resolve() for p in pages], []
     seen: dict[str, tuple[bool, bool]] = {}
     targets: dict[tuple[str, str], tuple[str, bool] | None] = {}
     known: dict[str, dict[str, str] | None] = {}
-    for page in sorted(root.rglob("*.html")) if pages is None else [p.resolve() for p in pages]:
+    for page in pages:
         name = page.relative_to(root)
         parser = _Links(known)
         parser.feed(page.read_text(encoding="utf-8"))
@@ -160,7 +172,7 @@ def check_site(
                 problems.broken_links.append(f"{name}: {url}")
         external = [url for url in parser.resources if _is_external(url)] + parser.external_styles
         problems.third_party += [f"{name}: {url}" for url in external]
-    for sheet in sorted(root.rglob("*.css")):
+    for sheet in sheets:
         text = sheet.read_text(encoding="utf-8", errors="replace")
         if _CSS_URL.search(text) or re.search(r"@import\s+(url\()?['\"]?https?:", text):
             problems.third_party.append(f"{sheet.relative_to(root)}: 外部の url() または @import")
