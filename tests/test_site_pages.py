@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pipeline.website.checks import _Links, check_site, site_files
+from pipeline.website.checks import _Links, _target, _target_key, check_site, site_files
 from pipeline.website.pages import bar_chart, cell, h, project_link, status, value_sources
 
 
@@ -124,3 +124,20 @@ def test_site_check_scanner_handles_quotes_comments_and_raw_text():
     assert scanner.links == ["x.html?a=1&b=2", "app.js"]
     assert scanner.resources == ["app.js"]
     assert len(scanner.external_styles) == 2
+
+
+def test_pages_share_a_links_target_only_where_it_cannot_depend_on_their_folder(tmp_path):
+    """The link check answers each link once per key (_target_key): two pages whose keys for a URL are the same
+    get the same target for it."""
+    for folder in ("a/b", "c/d", "x"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+    bases = ["", "a", "c", "a/b", "c/d", "a/b/e"]
+    urls = ["../", "../../", "../../x/", "../x", "x", "./x", "x/", "#f", "https://e.example/", "//e.example/x",
+            "mailto:a@b.example", "../x#f", "..../x", "../a/../c/", "../../../", "?q=1"]  # fmt: skip
+    answers: dict[tuple, set] = {}
+    for base in bases:
+        depth = base.count("/") + 1 if base else 0
+        for url in urls:
+            answers.setdefault(_target_key(base, depth, url), set()).add(_target(str(tmp_path), base, url, {}))
+    assert all(len(targets) == 1 for targets in answers.values())
+    assert len(answers) < len(bases) * len(urls)  # and they do share

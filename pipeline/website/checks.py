@@ -113,6 +113,21 @@ def _target(root: str, base: str, url: str, seen: dict[str, tuple[bool, bool]]) 
     return target, outside
 
 
+_ANYWHERE = ("#", "http://", "https://", "//", "mailto:")
+
+
+def _target_key(base: str, depth: int, url: str) -> tuple:
+    """What ``_target`` depends on: the URL and the page's folder — only the folder's depth when the URL first
+    climbs at least that many levels ("../../assets/…" from projects/12/), nothing else for a fragment or an
+    absolute URL; so a site's pages share most answers."""
+    if url.startswith(_ANYWHERE):
+        return (-1, url)
+    climbs = 0
+    while url.startswith("../", 3 * climbs):
+        climbs += 1
+    return (depth, url) if climbs >= depth else (base, url)
+
+
 def _lookup(root: str, path: str, seen: dict[str, tuple[bool, bool]]) -> tuple[bool, bool]:
     if path not in seen:
         full = os.path.join(root, path)
@@ -158,10 +173,12 @@ def check_site(
         parser = _Links(known)
         parser.feed(page.read_text(encoding="utf-8"))
         base = posixpath.dirname(name.as_posix())
+        depth = base.count("/") + 1 if base else 0
         for url in parser.links:
-            if (base, url) not in targets:
-                targets[base, url] = _target(top, base, url, seen)
-            found = targets[base, url]
+            key = _target_key(base, depth, url)
+            if key not in targets:
+                targets[key] = _target(top, base, url, seen)
+            found = targets[key]
             if found is None:
                 continue
             target, outside = found
