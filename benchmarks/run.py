@@ -177,9 +177,12 @@ def measure_scale(env: dict[str, str], work: Path, years: int, projects: int, re
     for year in range(first, first + years):
         write_year(raw, year, projects)
     runs = []
-    for _ in range(repeat):
-        out = work / "scale-out"
-        shutil.rmtree(out, ignore_errors=True)
+    for number in range(repeat):
+        # Each run into a new folder, the earlier runs' files kept until the benchmark ends: on this machine's
+        # ext4 (no journal) the kernel passes over every inode freed in the last minutes when it creates a file,
+        # so deleting a run's 22,000 files just before the next run cost that run about 4 CPU-seconds in the
+        # kernel (docs/performance.md), a cost of the benchmark's clean-up rather than of a publish.
+        out = work / f"scale-out-{number}"
         runs.append(publish(env, "--raw", str(raw), "--out", str(out)))
     per_year = {n: spread(v) for n, v in stage_seconds(runs[-1].stdout).items() if len(v) == years}
     site = out / "site"
