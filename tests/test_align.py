@@ -237,6 +237,63 @@ def test_cutting_branches_changes_neither_the_layout_nor_the_alternatives(fy2022
         assert near(cut) == near(full)
 
 
+class _Counted(col._Search):
+    extended = 0
+
+    def _extend(self, *args):
+        type(self).extended += 1
+        return super()._extend(*args)
+
+
+class _EveryLayoutInBothOrders(_Counted):
+    """The search without its limit on the statuses-first order: every monotone layout of both orders."""
+
+    extended = 0
+
+    def _in_scope(self, pos, column):
+        return True
+
+    def _can_finish(self, i, pos, budget):
+        return i == self.n or any(self.can_finish(i + 1, p, b) for _, p, b in self._options(i, pos, budget))
+
+
+def test_the_statuses_first_order_searches_only_its_own_layouts_with_the_same_result(fy2022_bytes):
+    """The second order skips the layouts the printed order already scored (pipeline/core/align.py, run): on
+    every row of the real list, alone and with a cell pinned to a CHECK column, the best layout, its score and
+    each cell's near-best columns are those of the search over every layout of both orders."""
+    rows = list(parse_extracted_text(fy2022_bytes, "fy2022.txt").rows)
+    rows.append(
+        row_of("7", *LEADING, "目標", "指標", "内容", "結果", ON, ON, "上半期の実績", "年次の実績", "重点事業 (A)")
+    )
+    cases = [(row, {}) for row in rows] + [
+        (row, {row.cells[k].ref: column})
+        for row in rows[:12]
+        for k in (8, 10)
+        for column in (col.FY_STATUS, col.H1_TEXT)
+        if k < len(row.cells)
+    ]
+    statuses_first = 0
+    for row, pins in cases:
+        allowed = col._allowed_columns(row.cells, pins)
+        scorer, pinned = col._Scorer(row.cells), [c.ref in pins for c in row.cells]
+        limited = _Counted(allowed, scorer, pinned, 0).run()
+        every = _EveryLayoutInBothOrders(allowed, scorer, pinned, 0).run()
+        assert (limited.best_layout, limited.best_score) == (every.best_layout, every.best_score)
+
+        def near(search):
+            return [{c: s for c, s in m.items() if search.best_score - s < col.SEARCH_MARGIN} for m in search.marginals]
+
+        assert near(limited) == near(every)
+        layout = limited.best_layout or ()
+        statuses_first += (
+            col.FY_STATUS in layout
+            and col.H1_TEXT in layout
+            and (layout.index(col.FY_STATUS) < layout.index(col.H1_TEXT))
+        )
+    assert statuses_first  # the limited order is the one that found some of the layouts
+    assert _Counted.extended < 0.8 * _EveryLayoutInBothOrders.extended  # and it saves work
+
+
 def test_target_wording_in_the_results_column_with_no_indicator_is_a_conflict():
     target = "オープンデータ公開数 4種類増加"
     aligned = align_row(
