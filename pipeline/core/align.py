@@ -133,6 +133,8 @@ COLUMNS = (
 )
 """The 20 logical columns of the list, in the order the PDF prints them."""
 
+_COLUMN_NUMBER = {c: k for k, c in enumerate(COLUMNS)}
+
 DUPLICATE = "(重複した状況セル)"
 UNPLACED = "(未配置)"
 
@@ -351,20 +353,16 @@ class _Search:
         self.unary = [{c: scorer.unary(i, c) for c in (*a, UNPLACED)} for i, a in enumerate(allowed)]
         self.pairs = scorer.pair_tables(allowed)
         # Per cell and column: the earlier cells whose column adds a pair score, with the score by their column.
-        self.pair_terms = [
-            {
-                c: terms
-                for c in (*a, UNPLACED)
-                if (
-                    terms := [
-                        (k, by)
-                        for k, scores in self.pairs[i]
-                        if (by := {ck: s for (ck, cj), s in scores.items() if cj == c})
-                    ]
-                )
-            }
-            for i, a in enumerate(allowed)
-        ]
+        self.pair_terms = []
+        for i, a in enumerate(allowed):
+            by_column: dict[str, list[tuple[int, dict[str, float]]]] = {}
+            for k, scores in self.pairs[i]:
+                of_k: dict[str, dict[str, float]] = {}
+                for (ck, cj), s in scores.items():
+                    of_k.setdefault(cj, {})[ck] = s
+                for cj, by in of_k.items():
+                    by_column.setdefault(cj, []).append((k, by))
+            self.pair_terms.append({c: by_column[c] for c in (*a, UNPLACED) if c in by_column})
         self.may_stay_unplaced = [a[0] not in (ID, NAME) and not p for a, p in zip(allowed, pinned, strict=True)]
         self.layout: list[str] = []
         most = [
@@ -475,11 +473,9 @@ def align_row(row: SourceRow, project: int, pins: Mapping[str, str] | None = Non
     empty = set(COLUMNS) - set(layout)
     placements = []
     for i, (cell, column) in enumerate(zip(cells, layout, strict=True)):
-        alternatives = tuple(
-            c
-            for c, s in sorted(
-                marginals[i].items(), key=lambda kv: (-kv[1], COLUMNS.index(kv[0]) if kv[0] in COLUMNS else 99)
-            )
+        near = [
+            (c, s)
+            for c, s in marginals[i].items()
             if c != column
             and c not in (DUPLICATE, UNPLACED)
             and s > -math.inf
@@ -487,7 +483,8 @@ def align_row(row: SourceRow, project: int, pins: Mapping[str, str] | None = Non
                 score - s < AMBIGUITY_MARGIN
                 or (c in empty and c in NEIGHBOURS.get(column, ()) and score - s < NEIGHBOUR_MARGIN)
             )
-        )
+        ]
+        alternatives = tuple(c for c, _ in sorted(near, key=lambda cs: (-cs[1], _COLUMN_NUMBER[cs[0]])))
         placements.append(Placement(cell, column, alternatives))
     flags = _alignment_flags(project, placements, scorer, pinned)
     return AlignedRow(project, row, tuple(placements), tuple(flags))
