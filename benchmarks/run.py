@@ -176,8 +176,10 @@ def measure_scale(env: dict[str, str], work: Path, years: int, projects: int, re
     first = 2031
     for year in range(first, first + years):
         write_year(raw, year, projects)
-    runs = []
+    runs, floors = [], []
     for number in range(repeat):
+        # The import floor just before each run: how fast the machine was then (its speed moves between spells).
+        floors.append(run([sys.executable, "-c", IMPORT_FLOOR], env).seconds)
         # Each run into a new folder, the earlier runs' files kept until the benchmark ends: on this machine's
         # ext4 (no journal) the kernel passes over every inode freed in the last minutes when it creates a file,
         # so deleting a run's 22,000 files just before the next run cost that run about 4 CPU-seconds in the
@@ -198,6 +200,7 @@ def measure_scale(env: dict[str, str], work: Path, years: int, projects: int, re
         "years": years,
         "projects_per_year": projects,
         "publish": spread([r.seconds for r in runs]),
+        "import_floor_before": spread(floors),
         "cpu_seconds": spread([r.cpu_seconds for r in runs]),
         "peak_rss_bytes": spread([r.peak_rss for r in runs]),
         "peak_process_rss_bytes": max(r.peak_process_rss for r in runs),
@@ -363,7 +366,8 @@ def report(r: dict) -> str:
         f"- scale, {r['scale']['years']} years × {r['scale']['projects_per_year']} projects from scratch: {s(r['scale']['publish'])}; "
         f"CPU time of the process tree {s(r['scale']['cpu_seconds'])}; "
         f"peak RSS of the process tree {s(r['scale']['peak_rss_bytes'], 'GB', GB)}, largest single process "
-        f"{r['scale']['peak_process_rss_bytes'] / 1e6:.0f} MB",
+        f"{r['scale']['peak_process_rss_bytes'] / 1e6:.0f} MB; the import floor just before each of these runs "
+        f"{s(r['scale']['import_floor_before'])}",
         f"- incremental, one year's list revised: {s(r['scale']['incremental'])}; peak RSS {r['scale']['incremental_peak_rss_bytes'] / 1e6:.0f} MB",
         f"- site build per year of {r['scale']['projects_per_year']} projects (stage `site_build`, all years of one run): "
         f"{s(r['scale']['stages_per_year']['site_build'])}",
