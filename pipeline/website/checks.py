@@ -166,7 +166,7 @@ def check_site(
     else:
         pages, sheets = [p.resolve() for p in pages], []
     seen: dict[str, tuple[bool, bool]] = {}
-    targets: dict[tuple[str, str], tuple[str, bool] | None] = {}
+    targets: dict[tuple, tuple[str, bool] | None] = {}  # by _target_key
     known: dict[str, dict[str, str] | None] = {}
     for page in pages:
         name = page.relative_to(root)
