@@ -1,7 +1,9 @@
 """Load the field and table metadata in schemas/ and turn it into what each consumer needs.
 
 schemas/fields.yaml and schemas/tables.yaml are the single source; from them this module derives the pandera
-models (validation), the Frictionless Table Schemas (datapackage.json) and the data dictionary (site).
+models (validation), the Frictionless Table Schemas (datapackage.json), the data dictionary (site) and the list's
+20 source columns (pipeline/columns.py). Reading the metadata needs only PyYAML; pandas and pandera are imported
+by the functions that build and run the models, so that the column list costs no dataframe library.
 """
 
 from __future__ import annotations
@@ -9,15 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pandera.pandas as pa
 import yaml
 
-from pipeline.errors import ValidationFailed
+from pipeline.errors import PipelineError, ValidationFailed
+from pipeline.paths import SCHEMAS_DIR
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+if TYPE_CHECKING:
+    import pandas as pd
+    import pandera.pandas as pa
+
 # libyaml's loader reads the schema files six times faster than PyYAML's pure-Python one, with the same result.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 LIST_DELIMITER = ";"
@@ -68,6 +72,8 @@ class TableSpec:
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...] = ()
     per_year: bool = True
+    source_columns: tuple[str, ...] = ()
+    """The fields that are columns of the city's list, in the order it prints them (only the projects table)."""
 
     @property
     def field_names(self) -> list[str]:
@@ -112,7 +118,14 @@ def _field_with_overrides(fields: dict[str, FieldSpec], entry: str | dict) -> Fi
 
 @cache
 def _load_schema_file(name: str):
-    return yaml.load((SCHEMAS_DIR / name).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    path = SCHEMAS_DIR / name
+    if not path.is_file():
+        raise PipelineError(
+            f"スキーマのファイル {path} がありません。プロジェクトのフォルダーで実行するか、"
+            "PIPELINE_PROJECT_ROOT にそのフォルダーを指定してください。",
+            f"Schema file {path} not found. Run from the project's folder or set PIPELINE_PROJECT_ROOT to it.",
+        )
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
 
 
 @cache
@@ -129,7 +142,7 @@ def load_fields() -> dict[str, FieldSpec]:
 def load_tables() -> dict[str, TableSpec]:
     fields = load_fields()
     raw = _load_schema_file("tables.yaml")
-    return {
+    tables = {
         key: TableSpec(
             key=key,
             file=spec["file"],
@@ -142,9 +155,17 @@ def load_tables() -> dict[str, TableSpec]:
                 for fk in spec.get("foreign_keys", [])
             ),
             per_year=spec.get("per_year", True),
+            source_columns=tuple(spec.get("source_columns", ())),
         )
         for key, spec in raw.items()
     }
+    for spec in tables.values():
+        strays = [c for c in spec.source_columns if c not in spec.field_names]
+        if strays or len(set(spec.source_columns)) != len(spec.source_columns):
+            raise ValueError(
+                f"schemas/tables.yaml: {spec.key}.source_columns must be distinct fields of the table (not: {strays})"
+            )
+    return tables
 
 
 def wareki(fiscal_year: int) -> str:
@@ -205,10 +226,14 @@ def per_year_tables() -> list[TableSpec]:
 
 def _when_present(check, error: str) -> pa.Check:
     """A check on the values that are not empty (empty is allowed unless the field is required)."""
+    import pandera.pandas as pa
+
     return pa.Check(lambda s: s.eq("") | s.map(check), error=error)
 
 
 def _pandera_column(spec: FieldSpec) -> pa.Column:
+    import pandera.pandas as pa
+
     c = spec.constraints
     checks = []
     if spec.type in ("string", "list", "date"):
@@ -238,6 +263,8 @@ def _pandera_column(spec: FieldSpec) -> pa.Column:
 
 def pandera_schema(key: str) -> pa.DataFrameSchema:
     """The pandera model of a published table, generated from schemas/."""
+    import pandera.pandas as pa
+
     spec = table(key)
     return pa.DataFrameSchema(
         {f.name: _pandera_column(f) for f in spec.fields},
@@ -250,6 +277,9 @@ def pandera_schema(key: str) -> pa.DataFrameSchema:
 
 def validate_table(key: str, frame: pd.DataFrame, id_column: str = "ID") -> pd.DataFrame:
     """Validate with the generated pandera model; on failure raise one error listing every row and field."""
+    import pandas as pd
+    import pandera.pandas as pa
+
     try:
         return pandera_schema(key).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:

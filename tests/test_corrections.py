@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from conftest import RAW
 
-from pipeline.core import align as col
+from pipeline import columns as col
 from pipeline.core.corrections import load_corrections
 from pipeline.core.year import build_core_year
 from pipeline.errors import CorrectionError

@@ -12,8 +12,8 @@ from conftest import HEADER_1, HEADER_2, TITLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.core import align as col
-from pipeline.core.align import align_row
+from pipeline import columns as col
+from pipeline.core.align import UNPLACED, align_row
 from pipeline.core.conservation import check_conservation
 from pipeline.core.normalise import normalise_text
 from pipeline.core.year import build_core_year
@@ -79,9 +79,9 @@ def test_every_cell_is_placed_once_and_conservation_holds(rows):
         assert [p.cell for p in aligned.placements] == list(row.cells)
         placed = [p.column for p in aligned.placements if p.column in col.COLUMNS]
         assert len(placed) == len(set(placed))
-        unplaced = {p.cell.ref for p in aligned.placements if p.column == col.UNPLACED}
+        unplaced = {p.cell.ref for p in aligned.placements if p.column == UNPLACED}
         assert unplaced <= {ref for f in aligned.flags if f.kind == "unplaced_cell" for ref in f.cells}
     year = build_core_year(table, [], "none")
     problems = check_conservation(data, table, year.records, year.dropped, [])
-    unplaced_rows = any(p.column == col.UNPLACED for r in year.aligned.values() for p in r.placements)
+    unplaced_rows = any(p.column == UNPLACED for r in year.aligned.values() for p in r.placements)
     assert problems == [] or unplaced_rows

@@ -3,7 +3,7 @@
 import pytest
 from conftest import FIXTURES, RAW
 
-from pipeline.core import align as col
+from pipeline import columns as col
 from pipeline.core.conservation import check_conservation
 from pipeline.core.corrections import load_corrections
 from pipeline.core.evaluate import evaluate, load_reading

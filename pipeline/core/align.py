@@ -47,6 +47,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from pipeline.columns import (
+    ACT,
+    CATEGORY,
+    COLUMNS,
+    COMMENT,
+    DEPARTMENTS,
+    DO_RESULT,
+    DO_WORK,
+    EFFECTS,
+    FY_STATUS,
+    FY_TEXT,
+    H1_STATUS,
+    H1_TEXT,
+    ID,
+    ISSUES,
+    NAME,
+    NEXT_GOAL,
+    NEXT_INDICATOR,
+    NEXT_WORK,
+    PLAN_GOAL,
+    PLAN_INDICATOR,
+    PURPOSE,
+    STATUS_COLUMNS,
+    STATUS_TEXT,
+)
 from pipeline.core.cell_types import (
     Status,
     bigrams,
@@ -88,51 +113,6 @@ ALIGNMENT_RULES_JA = (
 )
 """The alignment rules in Japanese, for the site's 作成方法 page (kept next to the code they describe)."""
 
-ID = "ID"
-NAME = "事業名"
-DEPARTMENTS = "所管課"
-ISSUES = "現状の課題"
-PURPOSE = "事業目的・内容"
-EFFECTS = "事業実施による効果"
-PLAN_GOAL = "PLAN_行動目標"
-PLAN_INDICATOR = "PLAN_成果指標"
-DO_WORK = "DO_年度事業内容"
-DO_RESULT = "DO_成果指標結果"
-H1_STATUS = "CHECK_上半期_状況"
-H1_TEXT = "CHECK_上半期_実績"
-FY_STATUS = "CHECK_年次_状況"
-FY_TEXT = "CHECK_年次_実績"
-ACT = "ACT_来期取組"
-NEXT_GOAL = "翌年度PLAN_行動目標"
-NEXT_INDICATOR = "翌年度PLAN_成果指標"
-NEXT_WORK = "翌年度DO_年度事業内容"
-CATEGORY = "事業区分"
-COMMENT = "ICT戦略調整委員会からの意見等"
-
-COLUMNS = (
-    ID,
-    NAME,
-    DEPARTMENTS,
-    ISSUES,
-    PURPOSE,
-    EFFECTS,
-    PLAN_GOAL,
-    PLAN_INDICATOR,
-    DO_WORK,
-    DO_RESULT,
-    H1_STATUS,
-    H1_TEXT,
-    FY_STATUS,
-    FY_TEXT,
-    ACT,
-    NEXT_GOAL,
-    NEXT_INDICATOR,
-    NEXT_WORK,
-    CATEGORY,
-    COMMENT,
-)
-"""The 20 logical columns of the list, in the order the PDF prints them."""
-
 _COLUMN_NUMBER = {c: k for k, c in enumerate(COLUMNS)}
 
 DUPLICATE = "(重複した状況セル)"
@@ -141,7 +121,6 @@ UNPLACED = "(未配置)"
 _PRINTED_ORDER = COLUMNS
 _STATUSES_FIRST = (*COLUMNS[:11], FY_STATUS, H1_TEXT, *COLUMNS[13:])
 """The second order CHECK may come in: both status boxes before their texts."""
-STATUS_COLUMNS = frozenset({H1_STATUS, FY_STATUS})
 TEXT_COLUMNS = tuple(c for c in COLUMNS if c not in STATUS_COLUMNS | {ID, CATEGORY})
 NARRATIVE = frozenset({PURPOSE, EFFECTS})
 INDICATORS = frozenset({PLAN_INDICATOR, NEXT_INDICATOR})
@@ -150,7 +129,6 @@ PLANS = frozenset({PLAN_GOAL, PLAN_INDICATOR, ACT, NEXT_GOAL, NEXT_INDICATOR, NE
 GOAL_OF = {PLAN_INDICATOR: PLAN_GOAL, NEXT_INDICATOR: NEXT_GOAL}
 MIRROR_ACROSS_YEARS = frozenset({(PLAN_GOAL, NEXT_GOAL), (PLAN_INDICATOR, NEXT_INDICATOR), (DO_WORK, NEXT_WORK)})
 MIRROR_WITHIN_YEAR = frozenset({(PLAN_GOAL, DO_WORK), (NEXT_GOAL, NEXT_WORK)})
-STATUS_TEXT = {H1_STATUS: H1_TEXT, FY_STATUS: FY_TEXT}
 PAIRED_COLUMNS = tuple(
     sorted(MIRROR_ACROSS_YEARS | MIRROR_WITHIN_YEAR | set(STATUS_TEXT.items()) | {(g, c) for c, g in GOAL_OF.items()})
 )

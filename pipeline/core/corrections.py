@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.core import align as col
+from pipeline import columns as col
 from pipeline.core.align import AlignedRow
 from pipeline.core.cell_types import Status, parse_category
 from pipeline.core.normalise import normalise_text, split_departments

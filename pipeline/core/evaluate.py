@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.core import align as col
-from pipeline.core.align import AlignedRow
+from pipeline import columns as col
+from pipeline.core.align import DUPLICATE, AlignedRow, align_row
 from pipeline.core.flags import Severity
 
 CODES = {
@@ -37,7 +37,7 @@ CODES = {
     "nw": col.NEXT_WORK,
     "K": col.CATEGORY,
     "CM": col.COMMENT,
-    "DU": col.DUPLICATE,
+    "DU": DUPLICATE,
 }
 LEADING = ((col.ID,), (col.NAME,), (col.DEPARTMENTS,))
 
@@ -113,7 +113,7 @@ def main(argv: list[str]) -> int:
     fiscal_year = yaml.safe_load(reading_path.read_text(encoding="utf-8"))["fiscal_year"]
     raw = read_raw_year(Path(argv[1]) if len(argv) > 1 else root / "raw", fiscal_year)
     table = parse_extracted_text(raw.data, str(raw.source))
-    rows = {n: col.align_row(r, n) for n, r in project_numbers(table).items()}
+    rows = {n: align_row(r, n) for n, r in project_numbers(table).items()}
     e = evaluate(rows, load_reading(reading_path))
     print(f"cells placed as the reading: {e.cells_right}/{e.cells} ({e.cells_right / e.cells:.1%})")
     print(f"  of which the reading is sure: {e.certain_right}/{e.certain_cells}")

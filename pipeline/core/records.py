@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from pipeline.core import align as col
+from pipeline import columns as col
 from pipeline.core.align import AlignedRow
 from pipeline.core.cell_types import CATEGORIES, Status, parse_category, parse_status
 from pipeline.core.flags import Flag, Severity

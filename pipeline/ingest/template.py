@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from pipeline.core.align import COLUMNS
+from pipeline.columns import COLUMNS
 from pipeline.core.normalise import nfkc
 from pipeline.errors import SourceFormatError
 from pipeline.ingest.extracted_text import _PROJECT_NUMBER, decode_source

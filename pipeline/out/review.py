@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import re
 
-from pipeline.core import align as col
+from pipeline import columns as col
+from pipeline.core.align import UNPLACED
 from pipeline.core.flags import Flag, Severity
 from pipeline.core.normalise import normalise_text
 from pipeline.core.records import ProjectRecord
@@ -69,7 +70,7 @@ def _flag_section(flag: Flag, record: ProjectRecord, cells: dict[str, Cell]) -> 
                 "",
                 correction_snippet(record.project, alternative, cell, record.text(alternative), text),
             ]
-    elif flag.field in record.fields and flag.field != col.UNPLACED:
+    elif flag.field in record.fields and flag.field != UNPLACED:
         out += [
             "",
             "値を直すとき（value に正しい値を書く）:",

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from pipeline.core import align as col
+from pipeline import columns as col
 from pipeline.core.corrections import Correction, published_form
 from pipeline.core.flags import Flag, Severity
 from pipeline.core.records import CITY_CODE, ProjectRecord

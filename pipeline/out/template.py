@@ -9,7 +9,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 
-from pipeline.core import align as col
+from pipeline import columns as col
 from pipeline.core.cell_types import CATEGORIES, Status
 from pipeline.core.records import ProjectRecord
 from pipeline.ingest.template import SHEET, TEMPLATE_COLUMNS
