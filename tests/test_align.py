@@ -1,7 +1,7 @@
 from conftest import make_source
 
-from pipeline.core import align as col
-from pipeline.core.align import align_row
+from pipeline import columns as col
+from pipeline.core.align import DUPLICATE, UNPLACED, align_row
 from pipeline.ingest.extracted_text import parse_extracted_text
 
 ON = "■計画以上・計画どおり □課題あり"
@@ -124,7 +124,7 @@ def test_three_identical_statuses_drop_one_as_duplicate():
     aligned = align_row(
         row_of("6", "事業", "DX推進課", "課題", "目的", "効果", ON, ON, "上半期", ON, "年次", "重点事業 (A)"), 6
     )
-    assert columns(aligned)[6:11] == [col.H1_STATUS, col.DUPLICATE, col.H1_TEXT, col.FY_STATUS, col.FY_TEXT]
+    assert columns(aligned)[6:11] == [col.H1_STATUS, DUPLICATE, col.H1_TEXT, col.FY_STATUS, col.FY_TEXT]
     assert [f.kind for f in aligned.flags if f.field in col.STATUS_COLUMNS] == ["duplicate_status"]
     # The boxes settle the CHECK block; only 「効果」, next to the empty PLAN_行動目標, is left open.
     assert {f.field for f in aligned.flags if f.kind == "ambiguous_column"} <= {col.EFFECTS}
@@ -211,88 +211,45 @@ def test_a_pin_moves_a_cell_and_the_others_follow():
 def test_too_many_cells_stay_unplaced_and_are_flagged():
     texts = [f"文{i}" for i in range(12)]
     aligned = align_row(row_of("10", "事業", "DX推進課", *texts, ON, ON, "重点事業 (A)"), 10)
-    unplaced = [p for p in aligned.placements if p.column == col.UNPLACED]
+    unplaced = [p for p in aligned.placements if p.column == UNPLACED]
     assert unplaced
     assert {f.kind for f in aligned.flags} >= {"unplaced_cell"}
 
 
-def test_cutting_branches_changes_neither_the_layout_nor_the_alternatives(fy2022_bytes):
-    """The search cuts branches that cannot come within the ambiguity margin; without cutting (an infinite bound)
-    every row of the real list gets the same best layout and the same near-best alternatives."""
-    import math
-
-    for row in parse_extracted_text(fy2022_bytes, "fy2022.txt").rows:
-        allowed = col._allowed_columns(row.cells, {})
-        scorer = col._Scorer(row.cells)
-        pinned = [False] * len(row.cells)
-        cut = col._Search(allowed, scorer, pinned, 0).run()
-        full = col._Search(allowed, scorer, pinned, 0)
-        full.at_most = [math.inf] * (full.n + 1)
-        full.run()
-        assert cut.best_layout == full.best_layout and cut.best_score == full.best_score
-
-        def near(search):
-            return [{c for c, s in m.items() if search.best_score - s < col.AMBIGUITY_MARGIN} for m in search.marginals]
-
-        assert near(cut) == near(full)
+def placed_columns(aligned):
+    """The list's columns a layout uses, in the order of the row's cells (the aligner's markers left out)."""
+    return [c for c in columns(aligned) if c in col.COLUMNS]
 
 
-class _Counted(col._Search):
-    extended = 0
-
-    def _extend(self, *args):
-        type(self).extended += 1
-        return super()._extend(*args)
-
-
-class _EveryLayoutInBothOrders(_Counted):
-    """The search without its limit on the statuses-first order: every monotone layout of both orders."""
-
-    extended = 0
-
-    def _in_scope(self, pos, column):
-        return True
-
-    def _can_finish(self, i, pos, budget):
-        return i == self.n or any(self.can_finish(i + 1, p, b) for _, p, b in self._options(i, pos, budget))
+def test_every_alternative_the_aligner_names_is_a_layout_it_takes_when_asked(fy2022_bytes):
+    """A near-best column the aligner reports for a cell is one it can really place the cell in: pinned there (as a
+    correction does), the cell lands in that column and every other cell of the row still finds a column."""
+    checked = 0
+    for number, row in enumerate(parse_extracted_text(fy2022_bytes, "fy2022.txt").rows, start=1):
+        aligned = align_row(row, number)
+        for placement in aligned.placements:
+            for column in placement.alternatives:
+                pinned = align_row(row, number, {placement.cell.ref: column})
+                got = {p.cell.ref: p.column for p in pinned.placements}
+                assert got[placement.cell.ref] == column
+                assert UNPLACED not in got.values()
+                checked += 1
+    assert checked  # the real list has cells with near-best alternatives
 
 
-def test_the_statuses_first_order_searches_only_its_own_layouts_with_the_same_result(fy2022_bytes):
-    """The second order skips the layouts the printed order already scored (pipeline/core/align.py, run): on
-    every row of the real list, alone and with a cell pinned to a CHECK column, the best layout, its score and
-    each cell's near-best columns are those of the search over every layout of both orders."""
-    rows = list(parse_extracted_text(fy2022_bytes, "fy2022.txt").rows)
-    rows.append(
-        row_of("7", *LEADING, "目標", "指標", "内容", "結果", ON, ON, "上半期の実績", "年次の実績", "重点事業 (A)")
-    )
-    cases = [(row, {}) for row in rows] + [
-        (row, {row.cells[k].ref: column})
-        for row in rows[:12]
-        for k in (8, 10)
-        for column in (col.FY_STATUS, col.H1_TEXT)
-        if k < len(row.cells)
-    ]
-    statuses_first = 0
-    _Counted.extended = _EveryLayoutInBothOrders.extended = 0  # the counts of this test alone
-    for row, pins in cases:
-        allowed = col._allowed_columns(row.cells, pins)
-        scorer, pinned = col._Scorer(row.cells), [c.ref in pins for c in row.cells]
-        limited = _Counted(allowed, scorer, pinned, 0).run()
-        every = _EveryLayoutInBothOrders(allowed, scorer, pinned, 0).run()
-        assert (limited.best_layout, limited.best_score) == (every.best_layout, every.best_score)
-
-        def near(search):
-            return [{c: s for c, s in m.items() if search.best_score - s < col.SEARCH_MARGIN} for m in search.marginals]
-
-        assert near(limited) == near(every)
-        layout = limited.best_layout or ()
-        statuses_first += (
-            col.FY_STATUS in layout
-            and col.H1_TEXT in layout
-            and (layout.index(col.FY_STATUS) < layout.index(col.H1_TEXT))
-        )
-    assert statuses_first  # the limited order is the one that found some of the layouts
-    assert _Counted.extended < 0.8 * _EveryLayoutInBothOrders.extended  # and it saves work
+def test_the_check_block_may_come_statuses_first_and_a_pin_to_a_check_column_is_kept():
+    """Both CHECK orders the extraction produces are laid out: two status boxes before their two texts read as
+    status, status, text, text. A cell pinned to a CHECK column (a correction) stays there and every other cell of
+    the row still finds a column."""
+    results = ("上半期に実施した。", "年間で実施した。")
+    row = row_of("7", *LEADING, "目標", "件数10件以上", "活動", "20件を達成した。", ON, ON, *results, "重点事業 (A)")
+    aligned = align_row(row, 7)
+    assert placed_columns(aligned)[-5:] == [col.H1_STATUS, col.FY_STATUS, col.H1_TEXT, col.FY_TEXT, col.CATEGORY]
+    assert not aligned.flags
+    for k, column in ((10, col.FY_STATUS), (12, col.FY_TEXT), (13, col.ACT)):
+        pinned = align_row(row, 7, {row.cells[k].ref: column})
+        assert pinned.placements[k].column == column
+        assert UNPLACED not in columns(pinned)
 
 
 def test_target_wording_in_the_results_column_with_no_indicator_is_a_conflict():
