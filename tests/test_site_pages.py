@@ -102,6 +102,7 @@ class _Oracle(HTMLParser):
         self.resources += scanner.resources
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("fixture", ["published", "published_hostile"])
 def test_site_check_scanner_reads_pages_as_html_parser_does(fixture, request):
     pages = sorted((request.getfixturevalue(fixture) / "site").rglob("*.html"))
