@@ -13,11 +13,12 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import PipelineError
+from pipeline.paths import PROJECT_ROOT
 from pipeline.schema import wareki
 from pipeline.website.blocks import split_blocks
 from pipeline.website.pages import NAV, Release, project_json, year_pages
 
-SITE_SOURCE = Path(__file__).resolve().parents[2] / "site"
+SITE_SOURCE = PROJECT_ROOT / "site"
 ACCESSIBILITY_RESULTS = SITE_SOURCE / "accessibility-results.json"
 LANDING_FILES = frozenset({"index.html", "404.html", "versions.json", "catalog.jsonld", "141500_open_data_list.csv"})
 
