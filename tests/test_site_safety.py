@@ -1,0 +1,159 @@
+"""Source text never becomes markup on the site, whatever characters it holds, and the site check fails a release on
+anything that could run script or a project page whose title is not its record's.
+
+The site is built here from a release whose records hold the hostile text directly: the ingest may refuse some of
+these characters (control characters), and the site must be safe even if one reaches it.
+"""
+
+import json
+import shutil
+
+import pytest
+
+from pipeline.website.audit import chromium_available, launch, new_page, serve
+from pipeline.website.build import LANDING_FILES, build_year_site
+from pipeline.website.checks import check_site, url_scheme
+from pipeline.website.pages import project_page_titles
+
+HOSTILE_NAMES = {
+    1: "電子申請\u009b[name](javascript:document.title=1337)",
+    2: "二行の名前\n---\ntitle: 偽の表題\n---\n\n[x](javascript:alert(1)) **太字**",
+    3: "</title><script>alert(1)</script>\u0085\u2028\ufeff{{ page.title }} {% raw %}",
+    4: "&lt;b&gt; &amp;amp; <!-- 注釈 --> `code` <a href=javascript:alert(1)>a</a>",
+}
+HOSTILE_DEPARTMENT = "課名\n\n[d](javascript:alert(2))\u009b"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(published, tmp_path_factory):
+    """FY2022's release with hostile project names (and a department), built into a year site."""
+    release = tmp_path_factory.mktemp("hostile-names") / "2022"
+    shutil.copytree(published / "data" / "2022", release)
+    table = release / "141500_ict_projects_2022.json"
+    projects = json.loads(table.read_text(encoding="utf-8"))
+    for project in projects:
+        project["事業名"] = HOSTILE_NAMES.get(project["ID"], project["事業名"])
+        if project["ID"] == 4:
+            project["所管課"] = [HOSTILE_DEPARTMENT]
+    table.write_text(json.dumps(projects, ensure_ascii=False), encoding="utf-8")
+    site = build_year_site(release, 2022, tmp_path_factory.mktemp("hostile-names-work"))
+    return release, site
+
+
+@pytest.mark.e2e
+def test_hostile_names_show_as_text_and_pass_the_site_check(hostile_site):
+    release, site = hostile_site
+    problems = check_site(site, LANDING_FILES, titles=project_page_titles(release, 2022))
+    assert (problems.broken_links, problems.third_party, problems.unsafe) == ([], [], [])
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<strong>太字" not in text and "偽の表題 -" not in text, page
+    project = (site / "projects" / "1" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>No.1 電子申請\u009b[name](javascript:document.title=1337)</h1>" in project
+    departments = (site / "departments" / "index.html").read_text(encoding="utf-8")
+    assert "課名\n\n[d](javascript:alert(2))\u009b（1事業）</h2>" in departments
+
+
+@pytest.mark.e2e
+def test_the_site_check_fails_a_project_page_whose_title_is_not_its_records(hostile_site):
+    release, site = hostile_site
+    titles = project_page_titles(release, 2022)
+    titles["projects/2/index.html"] = "No.2 別の事業"
+    titles["projects/99/index.html"] = "No.99 ない事業"
+    unsafe = check_site(site, LANDING_FILES, titles=titles).unsafe
+    assert len(unsafe) == 2
+    assert unsafe[0].startswith("projects/2/index.html: 表題が記録と違う")
+    assert unsafe[1].startswith("projects/99/index.html: 表題を確かめるページがない")
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<a href="javascript:alert(1)">x</a>',
+        '<a href="JaVaScRiPt:alert(1)">x</a>',
+        '<a href=" \t java\nscr\tipt:alert(1)">x</a>',
+        '<a href="\x01javascript:alert(1)">x</a>',
+        '<a href="&#106;avascript&#x3A;alert(1)">x</a>',
+        '<a href="java&Tab;script&colon;alert(1)">x</a>',
+        '<a href="vbscript:msgbox(1)">x</a>',
+        '<img src="data:image/svg+xml,<svg onload=alert(1)>">',
+        '<form class="md-search__form" action="javascript:alert(1)"></form>',
+        '<button formaction="javascript:alert(1)">x</button>',
+        '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+        '<img srcset="a.png 1x, javascript:alert(1) 2x">',
+        '<iframe src="page.html"></iframe>',
+        '<object data="x.swf"></object>',
+        '<embed src="x.swf">',
+        "<base href='/'>",
+        '<meta http-equiv="Refresh" content="0; url=javascript:alert(1)">',
+        '<div onclick="alert(1)">x</div>',
+        '<img src="a.png" ONERROR="alert(1)">',
+        "<form></form>",
+        '<script src="https://cdn.example/x.js"></script>',
+        '<script src="../x.js"></script>',
+        '<script type="application/json" id="other">{}</script>',
+        "<article><p>本文</p><script>alert(1)</script></article>",
+    ],
+)
+def test_the_site_check_finds_each_way_a_page_could_run_script(markup, tmp_path):
+    (tmp_path / "index.html").write_text(f"<!doctype html><title>t</title><body>{markup}</body>", encoding="utf-8")
+    assert len(check_site(tmp_path).unsafe) == 1
+
+
+def test_the_site_check_accepts_the_themes_scripts_and_the_sites_own(tmp_path):
+    (tmp_path / "assets" / "javascripts").mkdir(parents=True)
+    for name in ("bundle.min.js", "project-table.js"):
+        (tmp_path / "assets" / "javascripts" / name).write_text("", encoding="utf-8")
+    (tmp_path / "projects").mkdir()
+    (tmp_path / "projects" / "index.html").write_text(
+        '<!doctype html><html><head><title>事業一覧 - サイト</title><script>__md_scope=new URL("..",location)</script>'
+        '</head><body><form class="md-search__form" name="search"><input type="text"></form>'
+        '<article><h1>事業一覧</h1><form id="project-filters" class="filters" hidden></form>'
+        '<a href="../data/">データ</a><a href="mailto:a@example.org">連絡</a><a href="#top">上へ</a></article>'
+        "<script>var target=document.getElementById(location.hash.slice(1))</script>"
+        '<script id="__config" type="application/json">{"base": ".."}</script>'
+        '<script src="../assets/javascripts/bundle.min.js"></script>'
+        '<script src="../assets/javascripts/project-table.js"></script></body></html>',
+        encoding="utf-8",
+    )
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "index.html").write_text("<title>データ</title>", encoding="utf-8")
+    problems = check_site(tmp_path, titles={"projects/index.html": "事業一覧"})
+    assert (problems.broken_links, problems.unsafe) == ([], [])
+
+
+@pytest.mark.parametrize(
+    "url, scheme",
+    [("javascript:x", "javascript"), (" JAVA\tSCRIPT:x", "javascript"), ("\x00\x1fdata:x", "data"),
+     ("../a.html", ""), ("a:b/c", "a"), ("#x", ""), ("https://e.example/", "https")],
+)  # fmt: skip
+def test_a_urls_scheme_is_read_as_a_browser_reads_it(url, scheme):
+    assert url_scheme(url) == scheme
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not chromium_available(), reason="needs Debian's chromium (make test installs it)")
+def test_clicking_a_hostile_name_does_nothing(hostile_site):
+    from playwright.sync_api import sync_playwright
+
+    _, site = hostile_site
+    root = site.parent / "served"
+    shutil.copytree(site, root / "2022")
+    with serve(root) as base, sync_playwright() as p:
+        browser = launch(p)
+        page = new_page(browser, base)
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(base + "/2022/projects/1/", wait_until="load")
+        heading = page.locator("article h1")
+        assert heading.inner_text() == "No.1 " + HOSTILE_NAMES[1]
+        assert page.locator("a[href^='javascript' i]").count() == 0
+        heading.get_by_text("[name](javascript:document.title=1337)", exact=False).click()
+        page.wait_for_timeout(500)  # time for a javascript: link to run, were there one
+        assert page.title() != "1337" and page.url == base + "/2022/projects/1/"
+        for number in (2, 3):
+            page.goto(base + f"/2022/projects/{number}/", wait_until="load")
+            assert page.locator("article h1").inner_text().startswith(f"No.{number} ")
+            assert page.locator("article script, a[href^='javascript' i]").count() == 0
+        browser.close()
+    assert dialogs == []
