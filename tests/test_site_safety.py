@@ -5,10 +5,13 @@ The site is built here from a release whose records hold the hostile text direct
 these characters (control characters), and the site must be safe even if one reaches it.
 """
 
+import hashlib
 import json
+import re
 import shutil
 
 import pytest
+from conftest import FIXTURES, run_cli
 
 from pipeline.website.audit import chromium_available, launch, new_page, serve
 from pipeline.website.build import LANDING_FILES, build_year_site
@@ -55,6 +58,27 @@ def test_hostile_names_show_as_text_and_pass_the_site_check(hostile_site):
 
 
 @pytest.mark.e2e
+def test_a_published_markdown_link_in_a_project_name_is_text(tmp_path):
+    """The whole publish, as an operator runs it: a source whose project name is a Markdown script link."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "raw_small", raw)
+    source, sidecar = raw / "2022" / "list.txt", raw / "2022" / "provenance.yaml"
+    name = "電子申請[name](javascript:document.title=1337) **太字** <b>タグ</b>"
+    source.write_text(source.read_text(encoding="utf-8").replace("\t電子申請の利用促進\t", f"\t{name}\t", 1), "utf-8")
+    data = source.read_bytes()
+    provenance = sidecar.read_text(encoding="utf-8")
+    provenance = re.sub(r"sha256: \w+", f"sha256: {hashlib.sha256(data).hexdigest()}", provenance)
+    sidecar.write_text(re.sub(r"bytes: \d+", f"bytes: {len(data)}", provenance), encoding="utf-8")
+    out = tmp_path / "published"
+    run = run_cli("publish", "--raw", str(raw), "--out", str(out), home=tmp_path / "home")
+    assert run.returncode == 0, run.stderr
+    assert "site_safe" in run.stdout + run.stderr
+    page = (out / "site" / "2022" / "projects" / "1" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>No.1 電子申請[name](javascript:document.title=1337) **太字** &lt;b&gt;タグ&lt;/b&gt;</h1>" in page
+    assert 'href="javascript' not in page and "<strong>太字" not in page
+
+
+@pytest.mark.e2e
 def test_the_site_check_fails_a_project_page_whose_title_is_not_its_records(hostile_site):
     release, site = hostile_site
     titles = project_page_titles(release, 2022)
@@ -93,6 +117,8 @@ def test_the_site_check_fails_a_project_page_whose_title_is_not_its_records(host
         '<script src="../x.js"></script>',
         '<script type="application/json" id="other">{}</script>',
         "<article><p>本文</p><script>alert(1)</script></article>",
+        "<script>alert(1)</script>",
+        "<svg><script>alert(1)</script></svg>",
     ],
 )
 def test_the_site_check_finds_each_way_a_page_could_run_script(markup, tmp_path):
