@@ -57,6 +57,45 @@ def test_hostile_names_show_as_text_and_pass_the_site_check(hostile_site):
     assert "課名\n\n[d](javascript:alert(2))\u009b（1事業）</h2>" in departments
 
 
+INLINE = "\u009b[p](javascript:alert(1)) **強** _斜_ `c` <i>i</i> {{ x }} &amp;"
+PAYLOADS = (INLINE, INLINE + "\n\n# 見出し\n---\ntitle: x\n---\n")  # one line, and several (cells as lists)
+STRUCTURAL = {"状態", "取得方法"}  # values the pages choose by (open flags, how a value was read)
+
+
+def _hostile(value, payload: str):
+    if isinstance(value, str):
+        return value + payload
+    if isinstance(value, list):
+        return [_hostile(v, payload) for v in value]
+    return value
+
+
+@pytest.mark.e2e
+def test_every_value_of_the_release_shows_as_text(published, tmp_path):
+    """Every text value of the release's tables (records, flags, corrections, value sources) with the payload
+    appended: no page holds markup made from it, and the site check passes."""
+    release = tmp_path / "2022"
+    shutil.copytree(published / "data" / "2022", release)
+    for stem in ("projects", "review_flags", "corrections", "value_sources"):
+        table = release / f"141500_ict_{stem}_2022.json"
+        rows = json.loads(table.read_text(encoding="utf-8"))
+        rows = [
+            {k: v if k in STRUCTURAL else _hostile(v, PAYLOADS[i % 2]) for k, v in row.items()}
+            for i, row in enumerate(rows)
+        ]
+        table.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    site = build_year_site(release, 2022, tmp_path / "work")
+    problems = check_site(site, LANDING_FILES, titles=project_page_titles(release, 2022))
+    assert (problems.broken_links, problems.third_party, problems.unsafe) == ([], [], [])
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for markup in ("<strong>強", "<em>斜", "<code>c</code>", "<i>i</i>", ">見出し</h1>", "<hr", 'href="javascript'):
+            assert markup not in text, (page, markup)
+    project = (site / "projects" / "1" / "index.html").read_text(encoding="utf-8")
+    assert "[p](javascript:alert(1)) **強** _斜_ `c` &lt;i&gt;i&lt;/i&gt;" in project
+    assert project.count("{{ x }} &amp;amp;") > 10
+
+
 @pytest.mark.e2e
 def test_a_published_markdown_link_in_a_project_name_is_text(tmp_path):
     """The whole publish, as an operator runs it: a source whose project name is a Markdown script link."""
