@@ -118,6 +118,21 @@ def test_a_published_markdown_link_in_a_project_name_is_text(tmp_path):
 
 
 @pytest.mark.e2e
+def test_hostile_names_are_escaped_text_in_the_search_index(hostile_site):
+    """Material's search plugin indexes the pages as built; its script shows titles and text as HTML, so they
+    must hold the names escaped."""
+    _, site = hostile_site
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    titles = {d["location"]: d["title"] for d in docs}
+    assert (
+        titles["projects/3/"]
+        == "No.3 &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;\u0085\u2028\ufeff{{ page.title }} {% raw %}"
+    )
+    assert titles["projects/1/"] == "No.1 電子申請\u009b[name](javascript:document.title=1337)"
+    assert not [d["location"] for d in docs if "<script" in d["title"] + d["text"] or "<a " in d["text"]]
+
+
+@pytest.mark.e2e
 def test_the_site_check_fails_a_project_page_whose_title_is_not_its_records(hostile_site):
     release, site = hostile_site
     titles = project_page_titles(release, 2022)
