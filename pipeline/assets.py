@@ -45,6 +45,7 @@ from pipeline.schema import per_year_tables, table, validate_table
 from pipeline.website.audit import chromium_available, crawl
 from pipeline.website.build import LANDING_FILES, build_year_site, landing_page, not_found_page, versions_json
 from pipeline.website.checks import check_site, site_files
+from pipeline.website.pages import project_page_titles
 
 
 class ProjectPaths(dg.ConfigurableResource):
@@ -242,6 +243,13 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
                 blocking=True,
                 description="No page or stylesheet loads anything from another host (fonts, CDN, analytics).",
             ),
+            dg.AssetCheckSpec(
+                "site_safe",
+                asset="site_build",
+                blocking=True,
+                description="No page holds a script URL, an event handler or an element the site never writes, "
+                "and every project page's title is its record's.",
+            ),
         ],
     )
     def site_build(context: dg.AssetExecutionContext, paths: ProjectPaths, release_files: str):
@@ -264,8 +272,8 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
                 "folder": str(staged),
             },
         )
-        problems = check_site(staged, LANDING_FILES)
-        broken, external = problems.broken_links, problems.third_party
+        problems = check_site(staged, LANDING_FILES, titles=project_page_titles(Path(release_files), fy))
+        broken, external, unsafe = problems.broken_links, problems.third_party, problems.unsafe
         yield dg.AssetCheckResult(
             check_name="site_links",
             passed=not broken,
@@ -276,6 +284,13 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
             passed=not external,
             description="他のサイトから読み込むもの / loaded from other hosts:\n" + "\n".join(external[:50])
             if external
+            else "ok",
+        )
+        yield dg.AssetCheckResult(
+            check_name="site_safe",
+            passed=not unsafe,
+            description="スクリプトになりうるもの・記録と違う表題 / script or wrong titles:\n" + "\n".join(unsafe[:50])
+            if unsafe
             else "ok",
         )
 

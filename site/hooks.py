@@ -1,10 +1,9 @@
 """MkDocs hooks of the public site (listed under ``hooks`` in mkdocs.yml; the pipeline builds every year with them;
 the pages themselves come from the pipeline's plugin, pipeline/website/year_pages.py).
 
-- ``on_config`` gives Material's search plugin an index that reads the pages faster, with the same result (see
-  pipeline/website/search_index.py).
-- ``on_env`` gives the theme's Jinja environment a bytecode cache, so Material's templates are compiled once per
-  theme version instead of at every build (like Python's own .pyc files; the output does not change).
+- ``on_env`` gives the theme's Jinja environment a bytecode cache (Jinja's public ``bytecode_cache``), so
+  Material's templates are compiled once per theme version instead of at every build (like Python's own .pyc
+  files; the output does not change).
 """
 
 from __future__ import annotations
@@ -15,17 +14,8 @@ import os
 from jinja2 import FileSystemBytecodeCache
 
 from pipeline.paths import CACHE_DIR
-from pipeline.website.search_index import FastSearchIndex
 
 TEMPLATE_CACHE = CACHE_DIR / "jinja"
-
-
-def on_config(config):
-    # Hooks run after the plugins, so the search plugin has made its index from its settings by now.
-    search = config.plugins.get("material/search")
-    if search is not None and search.config.enabled:
-        search.search_index = FastSearchIndex(**search.config)
-    return config
 
 
 def on_env(env, config, files):

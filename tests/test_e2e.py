@@ -62,6 +62,7 @@ def test_graph_materializes_on_the_small_fixture(tmp_path):
         "frictionless": True,
         "site_links": True,
         "site_no_third_party": True,
+        "site_safe": True,
     }
     assert (tmp_path / "site/2022/projects/3/index.html").exists()
     frame = pd.read_csv(

@@ -2,6 +2,12 @@
 
 For every open flag: the project, the field, the source cell and its raw text, what is uncertain, what the
 pipeline did, and how to settle it (a corrections.yaml entry to confirm the value or to move the cell).
+
+The report is Markdown that people open in viewers which render Markdown and HTML (the Dagster UI, GitHub, an
+editor's preview), so text from the source or from corrections.yaml never becomes markup there: in running text
+it goes through ``markdown_text`` (on one line, ``<``, ``>`` and ``&`` as character references, Markdown's
+punctuation backslash-escaped), and a cell's raw text and the correction snippets sit in fenced code blocks whose
+fence no line of the text can close.
 """
 
 from __future__ import annotations
@@ -18,11 +24,25 @@ from pipeline.core.year import CoreYear
 from pipeline.ingest.source import Cell
 from pipeline.schema import wareki
 
+# Markdown's punctuation that can start or end markup inline: an underscore only where it is not inside a word
+# (CommonMark and GitHub never read an underscore between two letters or digits as emphasis: "PLAN_行動目標").
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]|~#])|(?<![^\W_])_|_(?![^\W_])")
+_LINE_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x85\u2028\u2029]")
 
-def _fence(text: str) -> str:
+
+def markdown_text(text: object) -> str:
+    """Text for running Markdown (a heading, a list item) that every Markdown viewer shows as the characters it
+    is: on one line, HTML's special characters as references and Markdown's punctuation backslash-escaped."""
+    one_line = _LINE_BREAKS.sub(" ", str(text))
+    escaped = one_line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_PUNCTUATION.sub(lambda m: "\\" + m.group(0), escaped)
+
+
+def _fence(text: str, info: str = "text") -> str:
+    """A fenced code block that no line of ``text`` can close (its fence is longer than any run of backticks)."""
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
-    return f"{fence}text\n{text}\n{fence}"
+    return f"{fence}{info}\n{text}\n{fence}"
 
 
 def _yaml_str(text: str, indent: str) -> str:
@@ -41,7 +61,7 @@ def correction_snippet(project: int, field: str, cell: Cell | None, original: st
     lines.append(f"{indent}original: {_yaml_str(original, indent)}")
     lines.append(f"{indent}value: {_yaml_str(value, indent)}")
     lines.append(f"{indent}reason: （原本のPDFで確かめた根拠を書く）")
-    return "```yaml\n" + "\n".join(lines) + "\n```"
+    return _fence("\n".join(lines), "yaml")
 
 
 def _cells_by_ref(year: CoreYear) -> dict[str, Cell]:
@@ -49,11 +69,16 @@ def _cells_by_ref(year: CoreYear) -> dict[str, Cell]:
 
 
 def _flag_section(flag: Flag, record: ProjectRecord, cells: dict[str, Cell]) -> list[str]:
-    out = [f"#### 【{flag.field}】{flag.kind_label}", "", f"- 不確かな点: {flag.issue}", f"- 扱い: {flag.action}"]
+    out = [
+        f"#### 【{markdown_text(flag.field)}】{markdown_text(flag.kind_label)}",
+        "",
+        f"- 不確かな点: {markdown_text(flag.issue)}",
+        f"- 扱い: {markdown_text(flag.action)}",
+    ]
     for ref in flag.cells:
         if ref in cells:
             out += ["", f"原本のセル {ref}（原本の文字のまま）:", "", _fence(cells[ref].text)]
-    out += ["", f"- 直し方: {flag.fix}"]
+    out += ["", f"- 直し方: {markdown_text(flag.fix)}"]
     cell = cells.get(flag.cells[0]) if len(flag.cells) == 1 else None
     if flag.kind in ("ambiguous_column", "content_conflicts_with_column") and cell is not None:
         text = normalise_text(cell.text)
@@ -125,7 +150,7 @@ def review_report(year: CoreYear) -> str:
         lines += ["未解決の確認事項はありません。", ""]
     for project in review_projects:
         record = records[project]
-        lines += [f"### 事業No.{project} {record.text(col.NAME)}", ""]
+        lines += [f"### 事業No.{project} {markdown_text(record.text(col.NAME))}", ""]
         for flag in open_by_project[project]:
             lines += _flag_section(flag, record, cells)
     lines += ["## 適用した訂正", ""]
@@ -133,16 +158,18 @@ def review_report(year: CoreYear) -> str:
         lines += ["訂正はありません。", ""]
     for c in year.corrections:
         kind = "配置" if c.is_placement else ("確認" if c.original == c.value else "値")
-        where = f"（セル {c.cell}）" if c.cell else ""
+        where = f"（セル {markdown_text(c.cell)}）" if c.cell else ""
         lines += [
-            f"- {c.id}（{kind}）事業No.{c.project}「{c.field}」{where}",
-            f"  - 訂正前: {' '.join(c.original.split())[:80] or '（空欄）'}",
-            f"  - 訂正後: {' '.join(c.value.split())[:80] or '（空欄）'}",
-            f"  - 理由: {c.reason}",
+            f"- {markdown_text(c.id)}（{kind}）事業No.{c.project}「{markdown_text(c.field)}」{where}",
+            f"  - 訂正前: {markdown_text(' '.join(c.original.split())[:80]) or '（空欄）'}",
+            f"  - 訂正後: {markdown_text(' '.join(c.value.split())[:80]) or '（空欄）'}",
+            f"  - 理由: {markdown_text(c.reason)}",
         ]
     lines += ["", "## 参考情報（対応不要）", ""]
     for flag in info:
-        lines.append(f"- 事業No.{flag.project}「{flag.field}」: {flag.issue} {flag.action}")
+        lines.append(
+            f"- 事業No.{flag.project}「{markdown_text(flag.field)}」: {markdown_text(flag.issue)} {markdown_text(flag.action)}"
+        )
     if not info:
         lines.append("ありません。")
     return "\n".join(lines) + "\n"

@@ -13,10 +13,10 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import PipelineError
+from pipeline.out.project_files import project_files
 from pipeline.paths import PROJECT_ROOT
 from pipeline.schema import wareki
-from pipeline.website.blocks import split_blocks
-from pipeline.website.pages import NAV, Release, project_json, year_pages
+from pipeline.website.pages import NAV, Release, YearPage, render, year_pages
 
 SITE_SOURCE = PROJECT_ROOT / "site"
 ACCESSIBILITY_RESULTS = SITE_SOURCE / "accessibility-results.json"
@@ -30,11 +30,12 @@ def accessibility_results() -> dict | None:
     return None
 
 
-def year_site_pages(release: Release, release_dir: Path) -> dict[str, tuple[str, list[str]]]:
-    """Each page of the year's site (path under docs/) as Markdown with placeholders, and its raw HTML blocks."""
-    pages = {path: split_blocks(text) for path, text in year_pages(release, accessibility_results()).items()}
+def year_site_pages(release: Release, release_dir: Path) -> dict[str, YearPage]:
+    """Each page of the year's site (path under docs/): the generated pages and the release's data dictionary
+    (its title is the nav's)."""
+    pages = year_pages(release, accessibility_results())
     dictionary = next(release_dir.glob("141500_ict_dictionary_*.md"))
-    pages["dictionary.md"] = (dictionary.read_text(encoding="utf-8"), [])
+    pages["dictionary.md"] = YearPage(dictionary.read_text(encoding="utf-8"), "")
     return pages
 
 
@@ -45,8 +46,9 @@ def add_downloads(release: Release, release_dir: Path, site: Path) -> None:
     (data / "projects").mkdir(parents=True, exist_ok=True)
     for path in sorted(release_dir.iterdir()):
         shutil.copyfile(path, data / path.name)
-    for project in release.projects:
-        (data / "projects" / f"{project['ID']}.json").write_bytes(project_json(release, project))
+    files = project_files(release.projects, release.flags, release.corrections, release.sources)
+    for name, content in files.items():
+        (data / "projects" / name).write_bytes(content)
 
 
 def mkdocs_config(fiscal_year: int, docs: Path, site: Path) -> dict:
@@ -56,7 +58,6 @@ def mkdocs_config(fiscal_year: int, docs: Path, site: Path) -> dict:
     config["site_dir"] = str(site)
     config["nav"] = [{title: path} for title, path in NAV]
     config["hooks"] = [str(SITE_SOURCE / hook) for hook in config.get("hooks", [])]
-    config["theme"]["custom_dir"] = str(SITE_SOURCE / config["theme"]["custom_dir"])
     return config
 
 
@@ -121,57 +122,18 @@ def build_year_site(release_dir: Path, fiscal_year: int, work: Path) -> Path:
     return site
 
 
-_PAGE_STYLE = (
-    "body{font-family:system-ui,sans-serif;line-height:1.7;margin:0;color:#1f2933}"
-    "header{background:#1d4e89;color:#fff;padding:1rem}"
-    "main{max-width:40rem;margin:0 auto;padding:1rem}"
-    "a{color:#1a5296;text-decoration:underline}"
-    "a:focus-visible{outline:3px solid #b35900;outline-offset:2px}"
-    ".newest{font-size:1.25rem}"
-)
-
-
-def _simple_page(title: str, body: str) -> bytes:
-    """A small static page in the site's colours (the landing and the 404 page), no script."""
-    return (
-        "<!doctype html>\n"
-        '<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title}</title>\n<style>{_PAGE_STYLE}</style>\n</head>\n<body>\n"
-        "<header><p>相模原市ICT総合戦略 事業一覧</p></header>\n"
-        f"<main>\n{body}</main>\n</body>\n</html>\n"
-    ).encode()
+def _years(years: list[int]) -> list[tuple[int, str]]:
+    return [(y, wareki(y)) for y in sorted(years, reverse=True)]
 
 
 def landing_page(years: list[int]) -> bytes:
     """The site's root: the newest year first, every published year listed (no automatic redirect)."""
-    newest = max(years)
-    links = "".join(f'<li><a href="{y}/">{wareki(y)}</a></li>' for y in sorted(years, reverse=True))
-    return _simple_page(
-        "相模原市ICT総合戦略 事業一覧",
-        "<h1>相模原市ICT総合戦略 事業一覧</h1>\n"
-        "<p>相模原市ICT総合戦略の事業一覧（別紙1）を、事業ごとに読めるようにしたサイトです。"
-        "相模原市が公表した資料を加工して作成しています。</p>\n"
-        f'<p class="newest"><a href="{newest}/">最新：{wareki(newest)}の事業一覧</a></p>\n'
-        f"<h2>年度の一覧</h2>\n<ul>{links}</ul>\n"
-        '<h2>データ</h2>\n<ul><li><a href="catalog.jsonld">全年度のデータの目録（DCAT、JSON-LD）</a></li>'
-        '<li><a href="141500_open_data_list.csv">オープンデータ一覧（CSV）</a></li></ul>\n'
-        "<h2>事業一覧の記入用テンプレート</h2>\n"
-        "<p>次の年度の事業一覧を、PDFではなく表のまま提出するための様式です。</p>\n"
-        '<ul><li><a href="template/141500_ict_projects_template.xlsx">テンプレート（Excel）</a></li>'
-        '<li><a href="template/141500_ict_projects_template.csv">テンプレート（CSV、UTF-8 BOM付き）</a></li>'
-        '<li><a href="template/141500_ict_projects_template_guide.md">書き方（Markdown）</a></li></ul>\n',
-    )
+    listed = [{"year": y, "name": name} for y, name in _years(years)]
+    return render("landing.html", newest=listed[0], years=listed).encode("utf-8")
 
 
 def not_found_page(years: list[int]) -> bytes:
-    links = "".join(f'<li><a href="/{y}/">{wareki(y)}</a></li>' for y in sorted(years, reverse=True))
-    return _simple_page(
-        "ページが見つかりません - 相模原市ICT総合戦略 事業一覧",
-        "<h1>ページが見つかりません</h1>\n"
-        "<p>お探しのページは移動したか、削除された可能性があります。年度を選んでください。</p>\n"
-        f'<ul>{links}</ul>\n<p><a href="/">サイトのトップへ</a></p>\n',
-    )
+    return render("not_found.html", years=[{"year": y, "name": name} for y, name in _years(years)]).encode("utf-8")
 
 
 def versions_json(years: list[int]) -> bytes:
