@@ -141,3 +141,57 @@ def test_placement_correction_of_the_2022_file(table):
     assert p10.text(col.NEXT_GOAL).startswith("○市有財産台帳")
     assert p10.text(col.PLAN_GOAL).startswith("○市有財産台帳")
     assert not any(f.kind == "content_conflicts_with_column" and f.open for f in p10.flags)
+
+
+ENTRY = "  - {project: 1, field: 事業名, original: a, value: b, reason: r}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("correction:\n" + ENTRY, "知らないキー correction", id="misspelt top-level key"),
+        pytest.param(ENTRY.lstrip(), "いちばん上は", id="a bare list"),
+        pytest.param(
+            "corrections:\n  - {project: 1, field: 事業名, original: a, value: b, reason: r, note: x}\n",
+            "知らないキー note",
+            id="unknown entry key",
+        ),
+        pytest.param("corrections: {project: 1}\n", "項目のリスト", id="entries not a list"),
+        pytest.param("reviewed: &d 2026-01-01\nconfirm_project_count: *d\n", "アンカーとエイリアス", id="alias"),
+        pytest.param("corrections: !!binary aGVsbG8=\n", "タグ !!binary", id="binary tag"),
+        pytest.param("corrections:\n" + ENTRY.replace("value: b", "value: " + "b" * 10_001), "10,001字", id="long"),
+        pytest.param("corrections:\n" + ENTRY.replace("value: b", "value: [b]"), "文字列", id="value a list"),
+        pytest.param("confirm_project_count: many\n", "confirm_project_count", id="count not a number"),
+    ],
+)
+def test_the_file_itself_is_checked_before_any_entry_applies(tmp_path, text, message):
+    from pipeline.core.corrections import confirmed_project_count
+
+    path = write(tmp_path, text)
+    with pytest.raises(CorrectionError) as info:
+        load_corrections(path)
+        confirmed_project_count(path)
+    assert message in info.value.ja and info.value.file == str(path)
+
+
+@pytest.mark.parametrize("reviewed", ['"2026-02-30"', "2026-13-45", "2026-12-45", '"26-1-1"', "yesterday"])
+def test_reviewed_must_be_a_real_date(tmp_path, reviewed):
+    from pipeline.core.corrections import review_date
+
+    with pytest.raises(CorrectionError, match="実在する日付"):
+        review_date(write(tmp_path, f"reviewed: {reviewed}\n"))
+
+
+@pytest.mark.parametrize("reviewed", ['"2024-02-29"', "2024-02-29"])
+def test_a_real_date_quoted_or_not_is_read(tmp_path, reviewed):
+    from pipeline.core.corrections import review_date
+
+    assert review_date(write(tmp_path, f"reviewed: {reviewed}\n")) == "2024-02-29"
+
+
+def test_too_many_entries_are_refused(tmp_path):
+    from pipeline.ingest.limits import MAX_CORRECTIONS
+
+    path = write(tmp_path, "corrections:\n" + ENTRY * (MAX_CORRECTIONS + 1))
+    with pytest.raises(CorrectionError, match="多すぎます"):
+        load_corrections(path)
