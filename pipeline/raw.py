@@ -168,11 +168,11 @@ def read_raw_year(raw_dir: Path, fiscal_year: int) -> RawYear:
 def check_year_inputs(raw_dir: Path, fiscal_year: int) -> PipelineError | None:
     """The problem with a year's source file, provenance or corrections file that shows without reading the list
     (what raw_list and core_projects would stop on), or None: the command checks this before starting a run."""
-    from pipeline.core.corrections import confirmed_project_count, load_corrections, review_date
+    from pipeline.core.corrections import confirmed_project_count, read_corrections, review_date
 
     try:
         raw = read_raw_year(raw_dir, fiscal_year)
-        load_corrections(raw.corrections)
+        read_corrections(raw.corrections)
         review_date(raw.corrections)
         confirmed_project_count(raw.corrections)
     except PipelineError as exc:

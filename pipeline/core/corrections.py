@@ -28,7 +28,6 @@ from pipeline.core.records import CATEGORY_CODE, EDITED, FieldValue, ProjectReco
 from pipeline.errors import CorrectionError
 from pipeline.ingest.limits import MAX_CELL_CHARS, MAX_CORRECTIONS
 from pipeline.ingest.yaml_input import line_of, read_yaml, real_date, unknown_keys
-from pipeline.schema import join_lines
 
 CORRECTABLE_FIELDS = tuple(c for c in col.COLUMNS if c != col.ID)
 _CELL_REF = re.compile(r"p\d+:L\d+:c\d+")
@@ -93,6 +92,15 @@ def read_corrections_file(path: Path) -> dict:
 
 def load_corrections(path: Path) -> list[Correction]:
     """Read and check the structure of a corrections file; a missing file means no corrections."""
+    # Imported here: pipeline.schema brings pandas and pandera, which the command's parent process, checking the
+    # files with read_corrections before any run (pipeline.raw.check_year_inputs), does not load.
+    from pipeline.schema import join_lines
+
+    return [replace(c, reason=join_lines(c.reason)) for c in read_corrections(path)]
+
+
+def read_corrections(path: Path) -> list[Correction]:
+    """The corrections of a file, checked, each reason as written (load_corrections joins its lines)."""
     file = str(path)
     data = read_corrections_file(path)
     entries = data.get("corrections")
@@ -234,7 +242,7 @@ def _parse_entry(entry: object, number: int, file: str) -> Correction:
             )
     original = "" if entry["original"] is None else str(entry["original"])
     value = "" if entry["value"] is None else str(entry["value"])
-    return Correction(number, project, field, original, value, join_lines(reason), str(cell))
+    return Correction(number, project, field, original, value, reason, str(cell))
 
 
 def same_value(field: str, a: str, b: str) -> bool:
