@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.core.normalise import nfkc
 from pipeline.errors import PipelineError, SourceFormatError
-from pipeline.ingest.limits import MAX_SOURCE_BYTES, too_large
+from pipeline.ingest.limits import MAX_SOURCE_BYTES, read_input
 from pipeline.ingest.yaml_input import line_of, read_yaml, real_date, unknown_keys
 from pipeline.paths import PROJECT_ROOT
 
@@ -107,7 +107,14 @@ def sha256(data: bytes) -> str:
 def inputs_digest(raw_dir: Path, fiscal_year: int) -> str:
     """One hash of a year's inputs: its source, provenance and corrections."""
     year_dir = raw_dir / str(fiscal_year)
-    parts = [f"{p.name}:{sha256(p.read_bytes())}" for p in sorted(year_dir.iterdir()) if p.is_file()]
+    try:
+        parts = [f"{p.name}:{sha256(p.read_bytes())}" for p in sorted(year_dir.iterdir()) if p.is_file()]
+    except OSError as exc:
+        raise SourceFormatError(
+            f"{year_dir} のファイルを読めません（{exc.strerror}）。ファイルの権限を確認してください。",
+            f"A file in {year_dir} cannot be read ({exc.strerror}). Check its permissions.",
+            file=exc.filename or str(year_dir),
+        ) from None
     return sha256("\n".join(parts).encode())
 
 
@@ -135,9 +142,7 @@ def read_raw_year(raw_dir: Path, fiscal_year: int) -> RawYear:
     check_year_folders(raw_dir)
     year_dir = raw_dir / str(fiscal_year)
     source = find_source(year_dir)
-    if source.stat().st_size > MAX_SOURCE_BYTES:
-        raise too_large(source.stat().st_size, MAX_SOURCE_BYTES, str(source))
-    data = source.read_bytes()
+    data = read_input(source, MAX_SOURCE_BYTES)
     provenance = read_provenance(year_dir / PROVENANCE_FILE)
     if provenance["file"] != source.name:
         raise SourceFormatError(

@@ -7,7 +7,9 @@ with a clear error instead of running out of memory. Each limit is far above wha
 
 from __future__ import annotations
 
-from pipeline.errors import SourceFormatError
+from pathlib import Path
+
+from pipeline.errors import PipelineError, SourceFormatError
 
 MAX_SOURCE_BYTES = 20_000_000
 """A source file (text, CSV or XLSX). A year's list is about 80 kB."""
@@ -37,3 +39,26 @@ def too_large(size: int, limit: int, file: str, unit_ja: str = "バイト", unit
         f"The file is too large ({size:,} {unit_en}, limit {limit:,}). Check that it is the right file.",
         file=file,
     )
+
+
+def read_input(path: Path, limit: int, error: type[PipelineError] = SourceFormatError) -> bytes:
+    """An input file's bytes, refused before reading when larger than ``limit``; a file that cannot be read
+    (permissions, a folder in its place, gone) is a PipelineError naming it, not a traceback."""
+    try:
+        if path.is_dir():
+            raise error(
+                f"{path.name} がフォルダになっています。ファイルにしてください。",
+                f"{path.name} is a folder; it must be a file.",
+                file=str(path),
+            )
+        size = path.stat().st_size
+        if size > limit:
+            refused = too_large(size, limit, str(path))
+            raise error(refused.ja, refused.en, file=str(path))
+        return path.read_bytes()
+    except OSError as exc:
+        raise error(
+            f"ファイルを読めません（{exc.strerror}）。ファイルの権限と場所を確認してください。",
+            f"The file cannot be read ({exc.strerror}). Check its permissions and location.",
+            file=str(path),
+        ) from None

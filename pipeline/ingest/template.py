@@ -23,7 +23,7 @@ from pipeline.ingest.limits import (
     MAX_XLSX_MEMBERS,
     MAX_XLSX_UNCOMPRESSED,
 )
-from pipeline.ingest.source import Cell, DroppedCell, SourceRow, SourceTable, check_cell_text, check_row
+from pipeline.ingest.source import Cell, DroppedCell, SourceRow, SourceTable, cell_name, check_cell_text, check_row
 
 SHEET = "事業一覧"
 TEMPLATE_COLUMNS = COLUMNS
@@ -201,6 +201,7 @@ def parse_template(data: bytes, file: str, fiscal_year: int) -> SourceTable:
                 file=file,
                 line=number,
                 field="ID",
+                cell=cell_name(Cell(1, number, 1, row[0] if row else ""), sheet),
             )
         source_rows.append(check_row(SourceRow(1, number, cells), file, sheet))
         columns.update({c.ref: TEMPLATE_COLUMNS[c.column - 1] for c in cells})

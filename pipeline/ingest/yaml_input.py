@@ -17,7 +17,7 @@ import yaml
 
 from pipeline.errors import PipelineError, SourceFormatError
 from pipeline.ingest.extracted_text import utf16_label
-from pipeline.ingest.limits import MAX_YAML_BYTES, too_large
+from pipeline.ingest.limits import MAX_YAML_BYTES, read_input
 from pipeline.ingest.text_policy import check_text, describe, flagged_characters, rejected_character
 
 _PLAIN_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
@@ -44,17 +44,7 @@ _NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, nod
 def read_yaml(path: Path, error: type[PipelineError] = SourceFormatError) -> object:
     """The document of a YAML file in raw/, checked as the module says; ``error`` is the class raised."""
     file = str(path)
-    if path.is_dir():
-        raise error(
-            f"{path.name} がフォルダになっています。ファイルにしてください。",
-            f"{path.name} is a folder; it must be a file.",
-            file=file,
-        )
-    size = path.stat().st_size
-    if size > MAX_YAML_BYTES:
-        limit = too_large(size, MAX_YAML_BYTES, file)
-        raise error(limit.ja, limit.en, file=file)
-    text = _decode(path.read_bytes(), file, error)
+    text = _decode(read_input(path, MAX_YAML_BYTES, error), file, error)
     # Invisible characters are refused too: nothing in a hand-written file needs one, and an editor hides them.
     # (A value that must hold one, to match a source cell, can write it as an escape: "\u200b".)
     refused = rejected_character(text) or next(iter(flagged_characters(text)), None)
