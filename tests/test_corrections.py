@@ -195,3 +195,18 @@ def test_too_many_entries_are_refused(tmp_path):
     path = write(tmp_path, "corrections:\n" + ENTRY * (MAX_CORRECTIONS + 1))
     with pytest.raises(CorrectionError, match="多すぎます"):
         load_corrections(path)
+
+
+def test_a_hidden_character_is_flagged_and_a_correction_written_with_an_escape_removes_it(fy2022_bytes, tmp_path):
+    text = fy2022_bytes.decode("utf-8").replace("広報広報課", "広報\u200b広報課", 1).encode("utf-8")
+    table = parse_extracted_text(text, "raw/2022/source.txt")
+    flagged = build_core_year(table, [], "none").records[2]
+    assert flagged.text("所管課") == "広報\u200b広報課"
+    assert any(f.kind == "hidden_characters" and "U+200B" in f.issue for f in flagged.open_flags)
+    corrected = build(
+        table,
+        tmp_path,
+        'corrections:\n  - {project: 3, field: 所管課, original: "広報\\u200b広報課", value: 広聴広報課, reason: 誤記}\n',
+    ).records[2]
+    assert corrected.text("所管課") == "広聴広報課"
+    assert not any(f.kind == "hidden_characters" for f in corrected.open_flags)

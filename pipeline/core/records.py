@@ -256,7 +256,7 @@ def _hidden_character_flags(project: int, fields: dict[str, FieldValue]) -> list
                     project, name, fv.cells, "hidden_characters", Severity.REVIEW,
                     f"見えない文字 {codes} が含まれています。表示と中身が食い違うおそれがあります。",
                     "原本どおりのまま公開します（要確認）。",
-                    "原本で確認し、不要なら訂正ファイルで取り除いてください（original には \\u200b のように書けます）。",
+                    "原本で確認し、不要なら訂正ファイルで取り除いてください（original には \"電子\\u200b申請\" のように、二重引用符の中にエスケープで書けます）。",
                 )
             )  # fmt: skip
     return flags
