@@ -65,7 +65,7 @@ class SourceTable:
 
 def check_row(row: SourceRow, file: str, sheet: str | None = None) -> SourceRow:
     """Reject a row no layout could hold: far too many cells, or a cell far longer than any in the list; and a
-    project number written with digits other than 0-9. (Each cell's characters were checked when it was read.)"""
+    project number written with digits other than 0-9; a cell the Unicode policy refuses."""
     number = row.number_text
     check_number(number, file, line=row.line, cell=cell_name(row.cells[0], sheet))
     if len(row.cells) > MAX_ROW_CELLS:
@@ -77,6 +77,9 @@ def check_row(row: SourceRow, file: str, sheet: str | None = None) -> SourceRow:
             project=int(number) if number.isdigit() else None,
         )
     for cell in row.cells:
+        # Each reader checks its cells as it reads them (titles and headers too); checked again here so that a
+        # reader added later cannot pass a project's cell around the policy.
+        check_cell_text(cell, file, sheet)
         if len(cell.text) > MAX_CELL_CHARS:
             raise SourceFormatError(
                 f"{cell.column}番目のセルが{len(cell.text):,}字あり、長すぎます（上限{MAX_CELL_CHARS:,}字）。"
