@@ -161,12 +161,6 @@ def read_raw_year(raw_dir: Path, fiscal_year: int) -> RawYear:
             f"actual {actual[:12]}…). If you replaced the source, update provenance.yaml too.",
             file=str(source),
         )
-    if "bytes" in provenance and provenance["bytes"] != len(data):
-        raise SourceFormatError(
-            f"原本の大きさ（{len(data):,} バイト）が出所の記録の bytes（{provenance['bytes']:,}）と一致しません。",
-            f"The source has {len(data):,} bytes, not the {provenance['bytes']:,} its sidecar records.",
-            file=str(source),
-        )
     return RawYear(fiscal_year, source, data, provenance, year_dir / CORRECTIONS_FILE)
 
 
