@@ -141,3 +141,23 @@ def test_the_corpus_covers_every_case_on_disk():
     on_disk = {p.name for p in CORPUS.iterdir() if p.is_dir()}
     generated = {name for name, case in CASES.items() if "generated" in case}
     assert on_disk | generated == set(CASES)
+
+
+@pytest.mark.parametrize("name", ["2023 ", " 2023", "2023年度", "令和5年度", "R5", "r05", "FY2023", "２０２３"])
+def test_a_folder_that_looks_like_a_year_is_reported(tmp_path, name):
+    from pipeline.errors import PipelineError
+    from pipeline.raw import check_year_folders
+
+    (tmp_path / "2022").mkdir()
+    (tmp_path / name).mkdir()
+    with pytest.raises(PipelineError) as info:
+        check_year_folders(tmp_path)
+    assert repr(name) in info.value.en and f"「{name}」" in info.value.ja
+
+
+def test_other_folders_of_raw_are_left_alone(tmp_path):
+    from pipeline.raw import check_year_folders
+
+    for name in ("2022", "2023", ".staging", "notes", "archive"):
+        (tmp_path / name).mkdir()
+    check_year_folders(tmp_path)
