@@ -228,9 +228,10 @@ def _publish_catalog(raw_dir: Path, out_dir: Path, capture: bool) -> tuple[bool,
 
 
 def publish(years: list[int] | None, raw_dir: Path, out_dir: Path, force: bool = False, jobs: int = 0) -> int:
-    from pipeline.raw import build_digest, fiscal_years
+    from pipeline.raw import build_digest, check_year_folders, check_year_inputs, fiscal_years
     from pipeline.release import published_digest
 
+    check_year_folders(raw_dir)
     available = fiscal_years(raw_dir)
     if not available:
         raise PipelineError(
@@ -250,6 +251,9 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path, force: bool =
         print(
             f"== {year}年度: 前回の公開と原本もコードも同じため、作り直しません / unchanged since the last release, skipped"
         )
+    # A year whose provenance or corrections file is wrong fails here, before any Dagster run is started for it.
+    refused = [(y, False, "", [str(e)]) for y in todo if (e := check_year_inputs(raw_dir, y))]
+    todo = [y for y in todo if y not in {r[0] for r in refused}]
     workers = min(jobs or os.cpu_count() or 1, len(todo))
 
     def catalog_due() -> bool:
@@ -274,6 +278,7 @@ def publish(years: list[int] | None, raw_dir: Path, out_dir: Path, force: bool =
                 catalog = pool.submit(_publish_catalog, raw_dir, out_dir, True).result()
     else:
         results = [_publish_year(y, raw_dir, out_dir, False) for y in todo]
+    results += refused
     failed = False
     for year, ok, _, messages in sorted(results):
         if not ok:

@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.core.conservation import check_conservation
-from pipeline.core.corrections import load_corrections, review_date
+from pipeline.core.corrections import confirmed_project_count, load_corrections, review_date
 from pipeline.core.year import CoreYear, build_core_year
 from pipeline.errors import PipelineError, ValidationFailed
 from pipeline.ingest.read import parse_source
@@ -30,7 +30,7 @@ from pipeline.out.package import (
 from pipeline.out.review import report_for_ui, review_file_name, review_report
 from pipeline.out.tables import csv_bytes, json_bytes, projects_frame, year_frames
 from pipeline.out.template import TEMPLATE_STEM, empty_template_xlsx, guide_markdown, template_csv
-from pipeline.raw import RawYear, build_digest, fiscal_years, read_raw_year
+from pipeline.raw import RawYear, build_digest, check_project_count, fiscal_years, read_raw_year
 from pipeline.release import (
     data_dir,
     fresh_staging,
@@ -193,6 +193,12 @@ def build_assets(partitions: dg.PartitionsDefinition) -> list:
         """The year's release assembled in a staging folder (published/.staging/): every table as CSV and
         JSON, datapackage.json, the data dictionary and the review report. published/data/ is untouched."""
         fy = core_projects.fiscal_year
+        check_project_count(
+            data_dir(paths.out, fy) / f"{table('projects').file_stem(fy)}.csv",
+            len(core_projects.records),
+            confirmed_project_count(raw_list.corrections),
+            raw_list.corrections,
+        )
         frames = {key: validate_table(key, frame) for key, frame in year_frames(core_projects).items()}
         files: dict[str, bytes] = {}
         for spec in per_year_tables():

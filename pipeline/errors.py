@@ -15,6 +15,8 @@ class PipelineError(Exception):
     line: int | None = None
     project: int | None = None
     field: str | None = None
+    cell: str | None = None
+    """A spreadsheet cell as the spreadsheet names it, sheet and cell (``事業一覧!C5``)."""
 
     def where(self) -> str:
         parts = []
@@ -24,6 +26,8 @@ class PipelineError(Exception):
             parts.append(f"{self.line}行目")
         if self.project is not None:
             parts.append(f"事業No.{self.project}")
+        if self.cell:
+            parts.append(f"セル {self.cell}")
         if self.field:
             parts.append(f"項目「{self.field}」")
         return "、".join(parts)

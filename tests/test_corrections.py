@@ -141,3 +141,72 @@ def test_placement_correction_of_the_2022_file(table):
     assert p10.text(col.NEXT_GOAL).startswith("○市有財産台帳")
     assert p10.text(col.PLAN_GOAL).startswith("○市有財産台帳")
     assert not any(f.kind == "content_conflicts_with_column" and f.open for f in p10.flags)
+
+
+ENTRY = "  - {project: 1, field: 事業名, original: a, value: b, reason: r}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("correction:\n" + ENTRY, "知らないキー correction", id="misspelt top-level key"),
+        pytest.param(ENTRY.lstrip(), "いちばん上は", id="a bare list"),
+        pytest.param(
+            "corrections:\n  - {project: 1, field: 事業名, original: a, value: b, reason: r, note: x}\n",
+            "知らないキー note",
+            id="unknown entry key",
+        ),
+        pytest.param("corrections: {project: 1}\n", "項目のリスト", id="entries not a list"),
+        pytest.param("reviewed: &d 2026-01-01\nconfirm_project_count: *d\n", "アンカーとエイリアス", id="alias"),
+        pytest.param("corrections: !!binary aGVsbG8=\n", "タグ !!binary", id="binary tag"),
+        pytest.param("corrections:\n" + ENTRY.replace("value: b", "value: " + "b" * 10_001), "10,001字", id="long"),
+        pytest.param("corrections:\n" + ENTRY.replace("value: b", "value: [b]"), "文字列", id="value a list"),
+        pytest.param("confirm_project_count: many\n", "confirm_project_count", id="count not a number"),
+    ],
+)
+def test_the_file_itself_is_checked_before_any_entry_applies(tmp_path, text, message):
+    from pipeline.core.corrections import confirmed_project_count
+
+    path = write(tmp_path, text)
+    with pytest.raises(CorrectionError) as info:
+        load_corrections(path)
+        confirmed_project_count(path)
+    assert message in info.value.ja and info.value.file == str(path)
+
+
+@pytest.mark.parametrize("reviewed", ['"2026-02-30"', "2026-13-45", "2026-12-45", '"26-1-1"', "yesterday"])
+def test_reviewed_must_be_a_real_date(tmp_path, reviewed):
+    from pipeline.core.corrections import review_date
+
+    with pytest.raises(CorrectionError, match="実在する日付"):
+        review_date(write(tmp_path, f"reviewed: {reviewed}\n"))
+
+
+@pytest.mark.parametrize("reviewed", ['"2024-02-29"', "2024-02-29"])
+def test_a_real_date_quoted_or_not_is_read(tmp_path, reviewed):
+    from pipeline.core.corrections import review_date
+
+    assert review_date(write(tmp_path, f"reviewed: {reviewed}\n")) == "2024-02-29"
+
+
+def test_too_many_entries_are_refused(tmp_path):
+    from pipeline.ingest.limits import MAX_CORRECTIONS
+
+    path = write(tmp_path, "corrections:\n" + ENTRY * (MAX_CORRECTIONS + 1))
+    with pytest.raises(CorrectionError, match="多すぎます"):
+        load_corrections(path)
+
+
+def test_a_hidden_character_is_flagged_and_a_correction_written_with_an_escape_removes_it(fy2022_bytes, tmp_path):
+    text = fy2022_bytes.decode("utf-8").replace("広報広報課", "広報\u200b広報課", 1).encode("utf-8")
+    table = parse_extracted_text(text, "raw/2022/source.txt")
+    flagged = build_core_year(table, [], "none").records[2]
+    assert flagged.text("所管課") == "広報\u200b広報課"
+    assert any(f.kind == "hidden_characters" and "U+200B" in f.issue for f in flagged.open_flags)
+    corrected = build(
+        table,
+        tmp_path,
+        'corrections:\n  - {project: 3, field: 所管課, original: "広報\\u200b広報課", value: 広聴広報課, reason: 誤記}\n',
+    ).records[2]
+    assert corrected.text("所管課") == "広聴広報課"
+    assert not any(f.kind == "hidden_characters" for f in corrected.open_flags)

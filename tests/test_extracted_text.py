@@ -87,3 +87,40 @@ def test_a_project_mentioning_header_words_is_still_a_project():
     """Found by fuzzing: a row whose cells say 事業名 and PLAN was taken for a header line."""
     table = parse_extracted_text(make_source("1\t事業名の見直し\tDX推進課\tPLANの改善"), "t.txt")
     assert [r.number_text for r in table.rows] == ["1"]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [0x01, 0x07, 0x0B, 0x1B, 0x7F, 0x85, 0x9B, 0x9F, 0xE000, 0xF8FF, 0xFDD0, 0xFFFE, 0xFFFF, 0x1FFFF, 0xF0000],
+)
+def test_the_unicode_policy_refuses_control_private_use_and_noncharacters(code):
+    data = make_source(ROW.replace("\t事業\t", "\t事" + chr(code) + "業\t", 1))
+    with pytest.raises(SourceFormatError) as info:
+        parse_extracted_text(data, "raw/2022/x.txt")
+    assert f"U+{code:04X}" in info.value.ja and f"U+{code:04X}" in info.value.en
+    assert info.value.file == "raw/2022/x.txt" and info.value.line == 6 and info.value.cell == "p1:L6:c2"
+
+
+@pytest.mark.parametrize(
+    "code", [0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202E, 0x2060, 0x2066, 0x2069]
+)
+def test_bidi_and_zero_width_characters_are_kept_for_the_flag(code):
+    table = parse_extracted_text(make_source(ROW.replace("\t事業\t", "\t事" + chr(code) + "業\t", 1)), "x.txt")
+    assert chr(code) in table.rows[0].cells[1].text
+
+
+def test_a_project_number_in_other_digits_is_refused_not_read():
+    with pytest.raises(SourceFormatError) as info:
+        parse_extracted_text(make_source("١٢" + ROW[ROW.index("\t") :]), "x.txt")
+    assert "U+0661" in info.value.en and "0〜9" in info.value.ja
+
+
+def test_full_width_digits_fold_to_the_project_number():
+    assert parse_extracted_text(make_source("１２" + ROW[ROW.index("\t") :]), "x.txt").rows[0].number_text == "12"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_are_named_not_called_binary(codec):
+    with pytest.raises(SourceFormatError) as info:
+        parse_extracted_text(make_source(ROW).decode().encode(codec), "x.txt")
+    assert "UTF-" in info.value.en and "binary" not in info.value.en

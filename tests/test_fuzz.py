@@ -85,3 +85,32 @@ def test_every_cell_is_placed_once_and_conservation_holds(rows):
     problems = check_conservation(data, table, year.records, year.dropped, [])
     unplaced_rows = any(p.column == UNPLACED for r in year.aligned.values() for p in r.placements)
     assert problems == [] or unplaced_rows
+
+
+@BUDGET
+@given(st.one_of(st.binary(max_size=600), st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_yaml_files_read_or_explain_any_bytes(tmp_path_factory, data):
+    """provenance.yaml and corrections.yaml: any bytes give a document or a PipelineError naming the file."""
+    from pipeline.ingest.yaml_input import read_yaml
+
+    path = tmp_path_factory.mktemp("yaml") / "corrections.yaml"
+    path.write_bytes(data)
+    try:
+        read_yaml(path)
+    except PipelineError as exc:
+        assert exc.ja and exc.en and exc.file == str(path)
+
+
+@BUDGET
+@given(st.text(max_size=80))
+def test_the_unicode_policy_refuses_or_keeps_every_text(text):
+    """Any text either passes the policy unchanged or is refused naming the first refused character as U+XXXX."""
+    from pipeline.ingest.text_policy import check_text, rejected_character
+
+    refused = rejected_character(text)
+    try:
+        check_text(text, "f.txt", line=1)
+    except PipelineError as exc:
+        assert refused is not None and f"U+{ord(refused):04X}" in exc.en
+    else:
+        assert refused is None

@@ -105,3 +105,44 @@ def test_the_empty_xlsx_template_is_made_once_per_code_digest(tmp_path, monkeypa
     monkeypatch.setattr(raw, "code_digest", lambda: "changed")
     assert template.empty_template_xlsx() == made
     assert [p.name for p in tmp_path.iterdir()] == ["changed.xlsx"]
+
+
+def _xlsx(change) -> bytes:
+    from openpyxl import load_workbook
+
+    book = load_workbook(FIXTURES / "raw_fy2023_xlsx" / "2023" / "list.xlsx")
+    change(book["事業一覧"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_value_far_beyond_the_sheet_stops_at_once_naming_the_cell():
+    data = _xlsx(lambda sheet: sheet.cell(row=1_048_576, column=16_384, value="x"))
+    with pytest.raises(SourceFormatError) as info:
+        parse_source(data, "list.xlsx", 2023)
+    assert info.value.cell == "事業一覧!XFD1048576"
+
+
+def test_empty_formatted_cells_far_away_are_not_values():
+    plain = records_from((FIXTURES / "raw_fy2023_xlsx" / "2023" / "list.xlsx").read_bytes(), "list.xlsx", 2023)
+    styled = _xlsx(lambda sheet: setattr(sheet.cell(row=9_000, column=100), "number_format", "0.00"))
+    padded = records_from(styled, "list.xlsx", 2023)
+    assert [r.fields for r in padded] == [r.fields for r in plain]
+
+
+def test_a_refused_character_in_a_workbook_is_named_by_sheet_and_cell():
+    with pytest.raises(SourceFormatError) as info:
+        parse_source(_xlsx(lambda sheet: sheet.cell(row=3, column=5, value="x\u0085y")), "list.xlsx", 2023)
+    assert info.value.cell == "事業一覧!E3" and "U+0085" in info.value.en
+
+
+def test_a_csv_id_in_other_digits_is_refused():
+    with pytest.raises(SourceFormatError) as info:
+        parse_source(_csv(list(TEMPLATE_COLUMNS), ["٣", "事業"]), "list.csv", 2024)
+    assert "U+0663" in info.value.en
+
+
+def test_a_csv_field_beyond_the_csv_module_limit_is_explained():
+    with pytest.raises(SourceFormatError, match="CSV として読めません"):
+        parse_source(_csv(list(TEMPLATE_COLUMNS), ["1", "あ" * 200_000]), "list.csv", 2024)

@@ -20,15 +20,14 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
 from pipeline import columns as col
 from pipeline.core.align import AlignedRow
 from pipeline.core.cell_types import Status, parse_category
 from pipeline.core.normalise import normalise_text, split_departments
 from pipeline.core.records import CATEGORY_CODE, EDITED, FieldValue, ProjectRecord, category_code, value_of_cells
 from pipeline.errors import CorrectionError
-from pipeline.schema import join_lines
+from pipeline.ingest.limits import MAX_CELL_CHARS, MAX_CORRECTIONS
+from pipeline.ingest.yaml_input import line_of, read_yaml, real_date, unknown_keys
 
 CORRECTABLE_FIELDS = tuple(c for c in col.COLUMNS if c != col.ID)
 _CELL_REF = re.compile(r"p\d+:L\d+:c\d+")
@@ -59,26 +58,69 @@ def _error(file: str, number: int | None, ja: str, en: str, **where) -> Correcti
     return CorrectionError(prefix_ja + ja, prefix_en + en, file=file, **where)
 
 
+TOP_LEVEL_KEYS = ("reviewed", "corrections", "confirm_project_count")
+ENTRY_KEYS = ("project", "field", "original", "value", "reason", "cell")
+
+
+def read_corrections_file(path: Path) -> dict:
+    """The corrections file's top level, checked: a mapping of known keys only (a misspelt ``correction:`` or
+    a bare list would otherwise publish the uncorrected data). A missing or empty file is an empty mapping."""
+    if not path.exists() and not path.is_symlink():
+        return {}
+    file = str(path)
+    data = read_yaml(path, CorrectionError)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise _error(
+            file,
+            None,
+            "いちばん上は「reviewed:」「corrections:」などのキーを持つ対応表にしてください（リストではなく）。",
+            "the top level must be a mapping with the keys reviewed, corrections (not a list).",
+        )
+    unknown = unknown_keys(data, TOP_LEVEL_KEYS)
+    if unknown:
+        raise _error(
+            file,
+            None,
+            f"知らないキー {', '.join(unknown)} があります（使えるキー: {', '.join(TOP_LEVEL_KEYS)}）。綴りを確認してください。",
+            f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(TOP_LEVEL_KEYS)}). Check the spelling.",
+            line=line_of(path, unknown[0]),
+        )
+    return data
+
+
 def load_corrections(path: Path) -> list[Correction]:
     """Read and check the structure of a corrections file; a missing file means no corrections."""
-    if not path.exists():
-        return []
+    # Imported here: pipeline.schema brings pandas and pandera, which the command's parent process, checking the
+    # files with read_corrections before any run (pipeline.raw.check_year_inputs), does not load.
+    from pipeline.schema import join_lines
+
+    return [replace(c, reason=join_lines(c.reason)) for c in read_corrections(path)]
+
+
+def read_corrections(path: Path) -> list[Correction]:
+    """The corrections of a file, checked, each reason as written (load_corrections joins its lines)."""
     file = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise CorrectionError(
-            f"訂正ファイルをYAMLとして読めません（{getattr(exc, 'problem', exc)}）。字下げや引用符を確認してください。",
-            f"The corrections file is not valid YAML ({getattr(exc, 'problem', exc)}).",
-            file=file,
-            line=mark.line + 1 if mark else None,
-        ) from None
-    entries = data.get("corrections") if isinstance(data, dict) else None
+    data = read_corrections_file(path)
+    entries = data.get("corrections")
     if entries is None:
         return []
     if not isinstance(entries, list):
-        raise _error(file, None, "corrections: の下は項目のリストにしてください。", "corrections must be a list.")
+        raise _error(
+            file,
+            None,
+            "corrections: の下は項目のリストにしてください。",
+            "corrections must be a list.",
+            line=line_of(path, "corrections"),
+        )
+    if len(entries) > MAX_CORRECTIONS:
+        raise _error(
+            file,
+            None,
+            f"訂正が多すぎます（{len(entries):,}件、上限 {MAX_CORRECTIONS:,}件）。",
+            f"too many corrections ({len(entries):,}, limit {MAX_CORRECTIONS:,}).",
+        )
     corrections = []
     seen: dict[tuple[int, str], int] = {}
     for number, entry in enumerate(entries, start=1):
@@ -97,19 +139,36 @@ def load_corrections(path: Path) -> list[Correction]:
 
 def review_date(path: Path) -> str | None:
     """The ``reviewed:`` date at the top of a corrections file (None when there is no file or no date)."""
-    if not path.exists():
-        return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    reviewed = data.get("reviewed") if isinstance(data, dict) else None
+    reviewed = read_corrections_file(path).get("reviewed")
     if reviewed is None:
         return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(reviewed)):
+    date = real_date(reviewed)
+    if date is None:
         raise CorrectionError(
-            f"訂正ファイルの reviewed（レビュー日）は YYYY-MM-DD で書いてください（{reviewed!r}）。",
-            f"reviewed must be a date YYYY-MM-DD (found {reviewed!r}).",
+            f"訂正ファイルの reviewed（レビュー日）は実在する日付 YYYY-MM-DD で書いてください（{reviewed!r}）。",
+            f"reviewed must be a real date YYYY-MM-DD (found {reviewed!r}).",
             file=str(path),
+            line=line_of(path, "reviewed"),
+            field="reviewed",
         )
-    return str(reviewed)
+    return date.isoformat()
+
+
+def confirmed_project_count(path: Path) -> int | None:
+    """``confirm_project_count: N``: the operator's confirmation that the year now has N projects, when that is
+    far fewer than its last release had (pipeline.raw.check_project_count)."""
+    value = read_corrections_file(path).get("confirm_project_count")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise CorrectionError(
+            f"訂正ファイルの confirm_project_count は事業の数（整数）にしてください（{value!r}）。",
+            f"confirm_project_count must be the number of projects, an integer (found {value!r}).",
+            file=str(path),
+            line=line_of(path, "confirm_project_count"),
+            field="confirm_project_count",
+        )
+    return value
 
 
 def _parse_entry(entry: object, number: int, file: str) -> Correction:
@@ -120,9 +179,14 @@ def _parse_entry(entry: object, number: int, file: str) -> Correction:
     missing = [k for k in ("project", "field", "original", "value", "reason") if k not in entry]
     if missing:
         raise _error(file, number, f"{', '.join(missing)} がありません。", f"missing {', '.join(missing)}.")
-    unknown = sorted(set(entry) - {"project", "field", "original", "value", "reason", "cell"})
+    unknown = unknown_keys(entry, ENTRY_KEYS)
     if unknown:
-        raise _error(file, number, f"知らないキー {', '.join(unknown)} があります。", f"unknown keys {unknown}.")
+        raise _error(
+            file,
+            number,
+            f"知らないキー {', '.join(unknown)} があります（使えるキー: {', '.join(ENTRY_KEYS)}）。",
+            f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(ENTRY_KEYS)}).",
+        )
     project, field = entry["project"], entry["field"]
     if not isinstance(project, int) or isinstance(project, bool):
         raise _error(
@@ -156,9 +220,29 @@ def _parse_entry(entry: object, number: int, file: str) -> Correction:
             project=project,
             field=field,
         )
+    for key in ("original", "value", "reason"):
+        text = entry[key]
+        if text is not None and (not isinstance(text, str | int | float) or isinstance(text, bool)):
+            raise _error(
+                file,
+                number,
+                f"{key} は文字列にしてください（{type(text).__name__} が書かれています）。",
+                f"{key} must be text (found a {type(text).__name__}).",
+                project=project,
+                field=field,
+            )
+        if isinstance(text, str) and len(text) > MAX_CELL_CHARS:
+            raise _error(
+                file,
+                number,
+                f"{key} が{len(text):,}字あり、長すぎます（上限{MAX_CELL_CHARS:,}字、原本のセルと同じ）。",
+                f"{key} has {len(text):,} characters, more than {MAX_CELL_CHARS:,} (the limit of a source cell).",
+                project=project,
+                field=field,
+            )
     original = "" if entry["original"] is None else str(entry["original"])
     value = "" if entry["value"] is None else str(entry["value"])
-    return Correction(number, project, field, original, value, join_lines(reason), str(cell))
+    return Correction(number, project, field, original, value, reason, str(cell))
 
 
 def same_value(field: str, a: str, b: str) -> bool:

@@ -12,6 +12,7 @@ from pipeline.core.cell_types import CATEGORIES, Status, parse_category, parse_s
 from pipeline.core.flags import Flag, Severity
 from pipeline.core.normalise import nfkc, normalise_text, split_departments
 from pipeline.ingest.source import Cell
+from pipeline.ingest.text_policy import describe, flagged_characters
 
 CITY_CODE = "141500"
 CITY_NAME = "相模原市"
@@ -93,6 +94,7 @@ def build_record(aligned: AlignedRow, fiscal_year: int, pinned: Mapping[str, str
     flags += _category_flags(aligned)
     flags += _departments_flags(aligned)
     flags += _formula_flags(aligned.project, fields)
+    flags += _hidden_character_flags(aligned.project, fields)
     flags += _second_half_date_flags(aligned, fields, fiscal_year)
     return ProjectRecord(fiscal_year, project, fields, flags)
 
@@ -239,6 +241,25 @@ def _formula_flags(project: int, fields: dict[str, FieldValue]) -> list[Flag]:
         for name, fv in fields.items()
         if isinstance(fv.value, str) and fv.value.startswith(("=", "+", "-", "@"))
     ]  # fmt: skip
+
+
+def _hidden_character_flags(project: int, fields: dict[str, FieldValue]) -> list[Flag]:
+    """Bidirectional controls and zero-width characters (pipeline.ingest.text_policy): kept, but flagged, since
+    the value does not read as what it holds."""
+    flags = []
+    for name, fv in fields.items():
+        found = flagged_characters(fv.value) if isinstance(fv.value, str) else []
+        if found:
+            codes = "、".join(describe(c)[0] for c in found)
+            flags.append(
+                Flag(
+                    project, name, fv.cells, "hidden_characters", Severity.REVIEW,
+                    f"見えない文字 {codes} が含まれています。表示と中身が食い違うおそれがあります。",
+                    "原本どおりのまま公開します（要確認）。",
+                    "原本で確認し、不要なら訂正ファイルで取り除いてください（original には \"電子\\u200b申請\" のように、二重引用符の中にエスケープで書けます）。",
+                )
+            )  # fmt: skip
+    return flags
 
 
 def with_review_fields(record: ProjectRecord) -> ProjectRecord:

@@ -16,13 +16,14 @@ the line number, because it means the format changed.
 from __future__ import annotations
 
 import re
+from typing import NoReturn
 
 from pipeline.core.normalise import nfkc
 from pipeline.errors import SourceFormatError
-from pipeline.ingest.source import Cell, DroppedCell, SourceRow, SourceTable, check_row
+from pipeline.ingest.limits import MAX_PROJECTS, MAX_SOURCE_BYTES, too_large
+from pipeline.ingest.source import Cell, DroppedCell, SourceRow, SourceTable, check_cell_text, check_row
 
-MAX_SOURCE_BYTES = 20_000_000
-"""A year's list is about 80 kB; anything this large is not the list and would only exhaust memory."""
+__all__ = ["MAX_SOURCE_BYTES", "decode_source", "parse_extracted_text", "source_cell_positions"]
 
 HEADER_LABELS = {
     1: ("事業名", "所管課", "現状の課題", "事業目的・内容", "事業実施による効果", "PLAN", "DO", "CHECK", "ACT"),
@@ -33,25 +34,44 @@ HEADER_LABELS = {
 _REIWA_PLAN = re.compile(r"令和\s*(\d+)\s*年度\s*PLAN")
 _REIWA_RESULTS = re.compile(r"[(（]\s*R\s*(\d+)\s*取組結果")
 _PROJECT_NUMBER = re.compile(r"\d{1,4}")
-# Control characters but tab, LF and CR; DEL; the private-use area.
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\uf8ff]")
+
+
+def utf16_label(data: bytes) -> str | None:
+    """``UTF-16``/``UTF-32`` when the bytes are text in one of them (a byte-order mark, or zero bytes that decode
+    as UTF-16 text): an encoding the readers do not take, named so the operator knows what to change."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    if b"\x00" not in data or len(data) % 2:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and "\n" in text and _looks_like_text(text):
+            return "UTF-16"
+    return None
 
 
 def decode_source(data: bytes, file: str) -> tuple[str, str]:
     """Decode the source bytes: UTF-8 (with or without BOM) or CP932 (Shift_JIS), nothing else.
 
-    Returns the text and a label of the encoding found.
+    Returns the text and a label of the encoding found. Which characters the text may hold is the Unicode
+    policy's job (pipeline.ingest.text_policy), applied cell by cell so that the error can say where.
     """
     if len(data) > MAX_SOURCE_BYTES:
-        raise SourceFormatError(
-            f"ファイルが大きすぎます（{len(data):,} バイト、上限 {MAX_SOURCE_BYTES:,} バイト）。"
-            "事業一覧のファイルか確認してください。",
-            f"The file is too large ({len(data):,} bytes, limit {MAX_SOURCE_BYTES:,}). "
-            "Check that it is the project list.",
-            file=file,
-        )
+        raise too_large(len(data), MAX_SOURCE_BYTES, file)
     if not data.strip():
         raise SourceFormatError("ファイルが空です。", "The file is empty.", file=file)
+    label = utf16_label(data)
+    if label:
+        raise SourceFormatError(
+            f"文字コード {label} には対応していません。UTF-8 か Shift_JIS（CP932）で保存し直してください。",
+            f"Unsupported encoding ({label}). Save the file again as UTF-8 or Shift_JIS (CP932).",
+            file=file,
+        )
     if b"\x00" in data:
         raise SourceFormatError(
             "テキストファイルではありません（バイナリデータが含まれています）。PDFから抽出したテキストを置いてください。",
@@ -59,17 +79,30 @@ def decode_source(data: bytes, file: str) -> tuple[str, str]:
             file=file,
         )
     if data.startswith(b"\xef\xbb\xbf"):
-        candidates = (("utf-8-sig", "UTF-8 (BOM付き)"),)
-    else:
-        candidates = (("utf-8", "UTF-8"), ("cp932", "CP932 (Shift_JIS)"))
-    for codec, label in candidates:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if not _looks_like_text(text):
-            break
-        return text, label
+        if not _is_utf8(data[3:]):
+            _undetectable(file)
+        return data[3:].decode("utf-8"), "UTF-8 (BOM付き)"
+    if _is_utf8(data):
+        return data.decode("utf-8"), "UTF-8"
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        _undetectable(file)
+    # CP932 fed bytes that are not CP932 text gives private-use and control characters: not this encoding.
+    if not _looks_like_text(text):
+        _undetectable(file)
+    return text, "CP932 (Shift_JIS)"
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _undetectable(file: str) -> NoReturn:
     raise SourceFormatError(
         "文字コードを判別できません。UTF-8 か Shift_JIS（CP932）で保存し直してください。",
         "The character encoding cannot be determined. Save the file again as UTF-8 or Shift_JIS (CP932).",
@@ -77,9 +110,11 @@ def decode_source(data: bytes, file: str) -> tuple[str, str]:
     )
 
 
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\uf8ff]")
+
+
 def _looks_like_text(text: str) -> bool:
-    """No control characters but tab and line breaks, and no private-use characters (which CP932 produces
-    when it is fed bytes that are not CP932 text)."""
+    """No control characters but tab and line breaks, and no private-use characters."""
     return not _NOT_TEXT.search(text)
 
 
@@ -153,6 +188,8 @@ def parse_extracted_text(data: bytes, file: str) -> SourceTable:
         elif page == 0:
             page = 1
         cells = tuple(Cell(page, number, col, f) for col, f in enumerate(fields, start=1) if f.strip())
+        for cell in cells:
+            check_cell_text(cell, file)
 
         if kind == "title":
             match = _REIWA_RESULTS.search(nfkc(line))
@@ -182,6 +219,13 @@ def parse_extracted_text(data: bytes, file: str) -> SourceTable:
                     line=number,
                 )
             rows.append(check_row(SourceRow(page, number, cells), file))
+            if len(rows) > MAX_PROJECTS:
+                raise SourceFormatError(
+                    f"事業の行が多すぎます（上限 {MAX_PROJECTS:,}）。事業一覧のファイルか確認してください。",
+                    f"Too many project rows (limit {MAX_PROJECTS:,}). Check that this is the project list.",
+                    file=file,
+                    line=number,
+                )
         else:
             preview = nfkc(line).strip()[:40]
             raise SourceFormatError(

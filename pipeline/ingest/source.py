@@ -6,11 +6,8 @@ from dataclasses import dataclass, field
 
 from pipeline.core.normalise import nfkc
 from pipeline.errors import SourceFormatError
-
-MAX_CELL_CHARS = 10_000
-"""The longest cell of the FY2022 list has 550 characters; a cell this long is not a cell of the list."""
-MAX_ROW_CELLS = 24
-"""The list has 20 columns (a duplicated status cell or two may add one); more cells mean a broken row."""
+from pipeline.ingest.limits import MAX_CELL_CHARS, MAX_ROW_CELLS
+from pipeline.ingest.text_policy import check_number, check_text
 
 
 @dataclass(frozen=True)
@@ -66,9 +63,11 @@ class SourceTable:
     must be inferred by the aligner."""
 
 
-def check_row(row: SourceRow, file: str) -> SourceRow:
-    """Reject a row no layout could hold: far too many cells, or a cell far longer than any in the list."""
+def check_row(row: SourceRow, file: str, sheet: str | None = None) -> SourceRow:
+    """Reject a row no layout could hold: far too many cells, or a cell far longer than any in the list; and a
+    project number written with digits other than 0-9; a cell the Unicode policy refuses."""
     number = row.number_text
+    check_number(number, file, line=row.line, cell=cell_name(row.cells[0], sheet))
     if len(row.cells) > MAX_ROW_CELLS:
         raise SourceFormatError(
             f"事業No.{number} の行にセルが{len(row.cells)}個あります（一覧は20列）。行が結合されたか、区切りが壊れています。",
@@ -78,6 +77,9 @@ def check_row(row: SourceRow, file: str) -> SourceRow:
             project=int(number) if number.isdigit() else None,
         )
     for cell in row.cells:
+        # Each reader checks its cells as it reads them (titles and headers too); checked again here so that a
+        # reader added later cannot pass a project's cell around the policy.
+        check_cell_text(cell, file, sheet)
         if len(cell.text) > MAX_CELL_CHARS:
             raise SourceFormatError(
                 f"{cell.column}番目のセルが{len(cell.text):,}字あり、長すぎます（上限{MAX_CELL_CHARS:,}字）。"
@@ -87,5 +89,20 @@ def check_row(row: SourceRow, file: str) -> SourceRow:
                 file=file,
                 line=row.line,
                 project=int(number) if number.isdigit() else None,
+                cell=cell_name(cell, sheet),
             )
     return row
+
+
+def cell_name(cell: Cell, sheet: str | None = None) -> str:
+    """How an operator finds a cell: ``事業一覧!C5`` in a spreadsheet, ``p1:L7:c4`` (page, line, tab) in text."""
+    if sheet is None:
+        return cell.ref
+    from openpyxl.utils import get_column_letter
+
+    return f"{sheet}!{get_column_letter(cell.column)}{cell.line}"
+
+
+def check_cell_text(cell: Cell, file: str, sheet: str | None = None) -> None:
+    """Apply the Unicode policy (pipeline.ingest.text_policy) to one cell, naming it in the error."""
+    check_text(cell.text, file, line=cell.line, cell=cell_name(cell, sheet))

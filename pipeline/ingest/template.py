@@ -9,47 +9,130 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+
+from openpyxl.utils import get_column_letter
 
 from pipeline.columns import COLUMNS
 from pipeline.core.normalise import nfkc
 from pipeline.errors import SourceFormatError
 from pipeline.ingest.extracted_text import _PROJECT_NUMBER, decode_source
-from pipeline.ingest.source import Cell, DroppedCell, SourceRow, SourceTable, check_row
+from pipeline.ingest.limits import (
+    MAX_SHEET_COLUMNS,
+    MAX_SHEET_ROWS,
+    MAX_XLSX_MEMBERS,
+    MAX_XLSX_UNCOMPRESSED,
+)
+from pipeline.ingest.source import Cell, DroppedCell, SourceRow, SourceTable, cell_name, check_cell_text, check_row
 
 SHEET = "事業一覧"
 TEMPLATE_COLUMNS = COLUMNS
 """The template's header, in order: the list's 20 columns under the names the published table uses."""
 
 
+def _check_zip(data: bytes, file: str) -> None:
+    """Bound what opening the workbook would unpack (a zip bomb stops here, before anything is inflated)."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise _not_xlsx(file) from None
+    unpacked = sum(m.file_size for m in members)
+    if len(members) > MAX_XLSX_MEMBERS or unpacked > MAX_XLSX_UNCOMPRESSED:
+        raise SourceFormatError(
+            f"Excel ファイルを展開すると大きすぎます（{len(members):,} 個、{unpacked:,} バイト。上限 "
+            f"{MAX_XLSX_MEMBERS:,} 個、{MAX_XLSX_UNCOMPRESSED:,} バイト）。テンプレートを保存し直してください。",
+            f"The workbook unpacks too large ({len(members):,} members, {unpacked:,} bytes; limits "
+            f"{MAX_XLSX_MEMBERS:,} and {MAX_XLSX_UNCOMPRESSED:,}). Save the template again.",
+            file=file,
+        )
+
+
+def _not_xlsx(file: str) -> SourceFormatError:
+    return SourceFormatError(
+        "Excel ファイル（.xlsx）として開けません。テンプレートを Excel で保存し直してください。",
+        "The file cannot be opened as an Excel workbook (.xlsx). Save the template again from Excel.",
+        file=file,
+    )
+
+
+def _beyond_the_sheet(file: str, row: int, column: int) -> SourceFormatError:
+    ref = f"{SHEET}!{get_column_letter(column)}{row}"
+    return SourceFormatError(
+        f"セル {ref} に値があります。シートに書けるのは {MAX_SHEET_ROWS:,} 行・{MAX_SHEET_COLUMNS} 列までです"
+        "（テンプレートは20列）。範囲の外の値を消してください。",
+        f"Cell {ref} holds a value beyond the sheet's limits ({MAX_SHEET_ROWS:,} rows, {MAX_SHEET_COLUMNS} "
+        "columns; the template has 20). Delete it.",
+        file=file,
+        cell=ref,
+    )
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _xlsx_rows(data: bytes, file: str) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    _check_zip(data, file)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
-        raise SourceFormatError(
-            "Excel ファイル（.xlsx）として開けません。テンプレートを Excel で保存し直してください。",
-            "The file cannot be opened as an Excel workbook (.xlsx). Save the template again from Excel.",
-            file=file,
-        ) from None
+        raise _not_xlsx(file) from None
     if SHEET not in workbook.sheetnames:
         raise SourceFormatError(
             f"シート「{SHEET}」がありません（あるのは {'、'.join(workbook.sheetnames)}）。テンプレートのシートに記入してください。",
             f"No sheet named {SHEET!r} (found {workbook.sheetnames}). Fill in the template's sheet.",
             file=file,
         )
-    rows = []
-    for row in workbook[SHEET].iter_rows(values_only=True):
-        rows.append(
-            ["" if v is None else str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in row]
-        )
+    sheet = workbook[SHEET]
+    # The sheet's declared dimension is not trusted: one cell at XFD1048576 would make every row 16,384 cells
+    # wide and the sheet a million rows long. Without it, each row is as long as its last cell and the rows are
+    # read as they come, so a value beyond the limits stops the run at once.
+    sheet.reset_dimensions()
+    rows: list[list[str]] = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        texts = [_text(v) for v in row]
+        last = max((c for c, t in enumerate(texts, start=1) if t.strip()), default=0)
+        if last and (number > MAX_SHEET_ROWS or last > MAX_SHEET_COLUMNS):
+            workbook.close()
+            raise _beyond_the_sheet(file, number, last)
+        if number <= MAX_SHEET_ROWS:
+            rows.append(texts[:last])
     workbook.close()
+    while rows and not rows[-1]:
+        rows.pop()
     return rows
 
 
 def _csv_rows(data: bytes, file: str) -> tuple[list[list[str]], str]:
     text, encoding = decode_source(data, file)
-    return list(csv.reader(io.StringIO(text, newline=""))), encoding
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        for row in reader:
+            if len(rows) >= MAX_SHEET_ROWS or len(row) > MAX_SHEET_COLUMNS:
+                what = f"{MAX_SHEET_ROWS:,} 行" if len(rows) >= MAX_SHEET_ROWS else f"{MAX_SHEET_COLUMNS} 列"
+                raise SourceFormatError(
+                    f"CSV が大きすぎます（上限 {what}）。テンプレートの CSV か確認してください。",
+                    f"The CSV is too large (limits {MAX_SHEET_ROWS:,} rows, {MAX_SHEET_COLUMNS} columns). "
+                    "Check that it is the template.",
+                    file=file,
+                    line=reader.line_num,
+                )
+            rows.append(row)
+    except csv.Error as exc:
+        raise SourceFormatError(
+            f"CSV として読めません（{exc}）。引用符が閉じているか、1つの値が長すぎないか確認してください。",
+            f"The CSV cannot be read ({exc}). Check the quotes and that no value is far too long.",
+            file=file,
+            line=reader.line_num,
+        ) from None
+    return rows, encoding
 
 
 def template_rows(data: bytes, file: str) -> tuple[list[list[str]], str]:
@@ -89,6 +172,10 @@ def parse_template(data: bytes, file: str, fiscal_year: int) -> SourceTable:
     rows, encoding = template_rows(data, file)
     if not rows:
         raise SourceFormatError("テンプレートが空です。", "The template is empty.", file=file)
+    sheet = SHEET if encoding == "XLSX" else None
+    for number, row in enumerate(rows, start=1):
+        for column, text in enumerate(row, start=1):
+            check_cell_text(Cell(1, number, column, text), file, sheet)
     _check_header(rows[0], file)
     dropped = tuple(
         DroppedCell(Cell(1, 1, column, text), "テンプレートの見出し")
@@ -114,8 +201,9 @@ def parse_template(data: bytes, file: str, fiscal_year: int) -> SourceTable:
                 file=file,
                 line=number,
                 field="ID",
+                cell=cell_name(Cell(1, number, 1, row[0] if row else ""), sheet),
             )
-        source_rows.append(check_row(SourceRow(1, number, cells), file))
+        source_rows.append(check_row(SourceRow(1, number, cells), file, sheet))
         columns.update({c.ref: TEMPLATE_COLUMNS[c.column - 1] for c in cells})
     if not source_rows:
         raise SourceFormatError("テンプレートに事業の行がありません。", "The template has no project rows.", file=file)
