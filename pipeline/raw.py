@@ -83,6 +83,13 @@ def check_year_folders(raw_dir: Path) -> None:
 
 def find_source(year_dir: Path) -> Path:
     """The one source file of a year folder; none or several is an error the operator must resolve."""
+    if not year_dir.is_dir():
+        raise SourceFormatError(
+            f"{year_dir.parent} に {year_dir.name} 年度のフォルダがありません。年度は西暦4桁のフォルダ名で置いてください。",
+            f"No folder for fiscal year {year_dir.name} in {year_dir.parent}: put the year's files in a folder named "
+            "by its four-digit year.",
+            file=str(year_dir),
+        )
     candidates = sorted(p for p in year_dir.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
     if len(candidates) == 1:
         return candidates[0]

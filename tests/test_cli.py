@@ -101,10 +101,6 @@ def test_review_prints_the_years_report_and_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline/raw.py lets FileNotFoundError out for a year with no folder (a traceback): to be fixed there",
-)
 def test_review_of_a_year_with_no_folder_is_a_clear_error(tmp_path):
     run = run_cli("review", "--raw", str(SMALL), "--year", "1999", home=tmp_path / "home")
     assert_clear_error(run, "1999", "1999")
