@@ -18,6 +18,7 @@ KIND_LABELS = {
     "departments_missing": "所管課がない",
     "category_unknown": "事業区分が不明",
     "formula_like": "数式に見える値",
+    "geometry_disagrees": "PDFの位置と内容が合わない",
 }
 
 
