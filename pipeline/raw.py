@@ -22,7 +22,7 @@ from pipeline.paths import PROJECT_ROOT
 
 PROVENANCE_FILE = "provenance.yaml"
 CORRECTIONS_FILE = "corrections.yaml"
-SOURCE_SUFFIXES = (".txt", ".csv", ".xlsx")
+SOURCE_SUFFIXES = (".pdf", ".txt", ".csv", ".xlsx")
 _YEAR_DIR = re.compile(r"(20\d\d)")
 REQUIRED_PROVENANCE = ("file", "sha256", "title", "publisher", "description", "obtained", "received", "terms")
 OPTIONAL_PROVENANCE = {

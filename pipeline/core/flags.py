@@ -19,6 +19,7 @@ KIND_LABELS = {
     "category_unknown": "事業区分が不明",
     "formula_like": "数式に見える値",
     "hidden_characters": "見えない文字",
+    "geometry_disagrees": "PDFの位置と内容が合わない",
 }
 
 

@@ -27,6 +27,8 @@ MAX_SHEET_ROWS = MAX_PROJECTS + 1
 """Rows of the template's sheet that may hold a value: the header and one row per project."""
 MAX_SHEET_COLUMNS = 64
 """Columns of the template's sheet that may hold a value (the template has 20)."""
+MAX_PDF_PAGES = 200
+"""The FY2022 list has 7 A3 pages; a PDF with hundreds of pages is not the list."""
 MAX_YAML_BYTES = 1_000_000
 """provenance.yaml and corrections.yaml (FY2022's corrections are under 4 kB)."""
 MAX_CORRECTIONS = 2_000

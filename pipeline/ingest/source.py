@@ -18,6 +18,8 @@ class Cell:
     line: int
     column: int
     text: str
+    box: tuple[float, float, float, float] | None = None
+    """Where a PDF's cell is on its page (x0, top, x1, bottom in points from the top left); None for text."""
 
     @property
     def ref(self) -> str:
@@ -57,10 +59,14 @@ class SourceTable:
     rows: tuple[SourceRow, ...]
     dropped: tuple[DroppedCell, ...]
     format: str = "extracted_text"
-    """How the file was read: ``extracted_text`` (the PDF's text) or ``template`` (the intake template)."""
+    """How the file was read: ``pdf`` (the city's PDF), ``extracted_text`` (the PDF's text) or ``template``
+    (the intake template)."""
     columns: dict[str, str] = field(default_factory=dict)
-    """For a template, each cell's column as its header says (cell ref → column); empty when the columns
-    must be inferred by the aligner."""
+    """For a template, each cell's column as its header says (cell ref → column); for a PDF, each cell whose
+    column the ruling lines and the header settle. Empty when the columns must be inferred by the aligner."""
+    hints: dict[str, str] = field(default_factory=dict)
+    """For a PDF without vertical rules, the column each cell stands under (cell ref → column): not certain
+    enough to decide, but a disagreement with the aligner is flagged."""
 
 
 def check_row(row: SourceRow, file: str, sheet: str | None = None) -> SourceRow:
