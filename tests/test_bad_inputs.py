@@ -106,6 +106,10 @@ def case_raw(name: str, tmp_path: Path) -> Path:
         _with_source(
             raw, ("\ufeff" + text.replace("電子申請の利用促進", "あ" * 200_000, 1)).encode(), "list.csv", "2023"
         )
+    elif name.startswith("pdf_"):
+        # The PDFs an operator might be handed instead of the list, drawn by tests/fixtures/pdf/make_pdfs.py.
+        shutil.copytree(FIXTURES / "raw_pdf", raw)
+        _with_source(raw, (FIXTURES / "pdf" / f"bad_{name.removeprefix('pdf_')}.pdf").read_bytes(), "list.pdf")
     else:
         shutil.copytree(CORPUS / name, raw)
     return raw
