@@ -150,3 +150,13 @@ def test_publishing_a_year_from_its_pdf(tmp_path):
             assert plain(record[name]) == plain(want), (record["ID"], name)
     sources = json.loads((out / "data/2022/141500_ict_value_sources_2022.json").read_text(encoding="utf-8"))
     assert all(ref.startswith("p") for row in sources for ref in row["出典セル"] or [])
+
+
+def test_the_review_report_says_where_a_flagged_cell_is_on_its_page():
+    from pipeline.out.review import review_report
+
+    table, year = read("fy2022_merged.pdf")
+    report = review_report(year)
+    merged = next(c for row in table.rows for c in row.cells if c.ref not in table.columns)
+    x0, top, x1, bottom = (round(v) for v in merged.box)
+    assert f"原本のセル {merged.ref}（PDFの{merged.page}ページ目、左{x0}〜{x1}pt・上{top}〜{bottom}pt）" in report

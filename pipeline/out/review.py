@@ -64,6 +64,14 @@ def correction_snippet(project: int, field: str, cell: Cell | None, original: st
     return _fence("\n".join(lines), "yaml")
 
 
+def _where_on_page(cell: Cell) -> str:
+    """For a cell read from the PDF, where it is on its page (points from the top left), to find it quickly."""
+    if cell.box is None:
+        return ""
+    x0, top, x1, bottom = (round(v) for v in cell.box)
+    return f"（PDFの{cell.page}ページ目、左{x0}〜{x1}pt・上{top}〜{bottom}pt）"
+
+
 def _cells_by_ref(year: CoreYear) -> dict[str, Cell]:
     return {c.ref: c for a in year.aligned.values() for c in a.row.cells}
 
@@ -77,7 +85,12 @@ def _flag_section(flag: Flag, record: ProjectRecord, cells: dict[str, Cell]) -> 
     ]
     for ref in flag.cells:
         if ref in cells:
-            out += ["", f"原本のセル {ref}（原本の文字のまま）:", "", _fence(cells[ref].text)]
+            out += [
+                "",
+                f"原本のセル {ref}{_where_on_page(cells[ref])}（原本の文字のまま）:",
+                "",
+                _fence(cells[ref].text),
+            ]
     out += ["", f"- 直し方: {markdown_text(flag.fix)}"]
     cell = cells.get(flag.cells[0]) if len(flag.cells) == 1 else None
     if flag.kind in ("ambiguous_column", "content_conflicts_with_column") and cell is not None:
