@@ -41,7 +41,7 @@ from pipeline.ingest.pdf_header import (
     lines_with_chars,
     pdf_error,
 )
-from pipeline.ingest.pdf_text import Line, Part, joined_text, keeps_kinsoku, read_lines, split_status
+from pipeline.ingest.pdf_text import Line, PageChars, Part, joined_text, keeps_kinsoku, read_lines, split_status
 from pipeline.ingest.source import Cell, DroppedCell, SourceRow, SourceTable, check_cell_text, check_row
 
 _NUMBER = re.compile(r"\d{1,4}")
@@ -111,15 +111,15 @@ def _ruled_table(page):
     return max(tables, key=lambda t: (t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]))
 
 
-def _cell_text(page, box) -> str:
-    return joined_text(read_lines(page, box))
+def _cell_text(chars: PageChars, box) -> str:
+    return joined_text(read_lines(chars, box))
 
 
-def _header_and_grid(page, table, file: str, number: int, this_year: int | None):
+def _header_and_grid(chars: PageChars, table, file: str, number: int, this_year: int | None):
     """Which rows of the table are header rows, the column of each grid position, and the header texts."""
     rows = table.rows
-    first_data = first_data_row([[_cell_text(page, c) if c is not None else "" for c in row.cells] for row in rows])
-    header_cells = [(c, _cell_text(page, c)) for row in rows[:first_data] for c in row.cells if c is not None]
+    first_data = first_data_row([[_cell_text(chars, c) if c is not None else "" for c in row.cells] for row in rows])
+    header_cells = [(c, _cell_text(chars, c)) for row in rows[:first_data] for c in row.cells if c is not None]
     labels = [text for _, text in header_cells if text.strip()]
     if not labels:
         raise pdf_error(
@@ -161,15 +161,16 @@ def _header_and_grid(page, table, file: str, number: int, this_year: int | None)
 
 
 def _read_ruled_page(page, number: int, base: int, table, file: str, this_year, rows: list[_Row], dropped: list):
-    first_data, grid, year = _header_and_grid(page, table, file, number, this_year)
+    chars = PageChars(page.chars)
+    first_data, grid, year = _header_and_grid(chars, table, file, number, this_year)
     for r, row in enumerate(table.rows[:first_data], start=1):
         for k, box in enumerate(row.cells, start=1):
-            if box is not None and _cell_text(page, box).strip():
-                dropped.append(DroppedCell(Cell(number, base + r, k, _cell_text(page, box), _box(box)), "表の見出し"))
+            if box is not None and _cell_text(chars, box).strip():
+                dropped.append(DroppedCell(Cell(number, base + r, k, _cell_text(chars, box), _box(box)), "表の見出し"))
     positions = [c[0] for c in next(r for r in table.rows if all(x is not None for x in r.cells)).cells]
     for r, row in enumerate(table.rows[first_data:], start=first_data + 1):
         number_box = row.cells[0]
-        number_text = nfkc(_cell_text(page, number_box)).strip() if number_box else ""
+        number_text = nfkc(_cell_text(chars, number_box)).strip() if number_box else ""
         if number_text:
             if not _NUMBER.fullmatch(number_text):
                 raise SourceFormatError(
@@ -183,7 +184,7 @@ def _read_ruled_page(page, number: int, base: int, table, file: str, this_year, 
         elif rows and r == first_data + 1:
             current = rows[-1]  # the row continues from the foot of the previous page
         else:
-            if any(b is not None and _cell_text(page, b).strip() for b in row.cells):
+            if any(b is not None and _cell_text(chars, b).strip() for b in row.cells):
                 raise SourceFormatError(
                     f"{number}ページ目の表の{r}行目: 事業番号のない行です（前のページからの続きでもありません）。",
                     f"Page {number}, table row {r}: a row without a project number that continues no row.",
@@ -195,7 +196,7 @@ def _read_ruled_page(page, number: int, base: int, table, file: str, this_year, 
             if box is None:
                 continue
             spans = [j for j, x in enumerate(positions) if box[0] - 1 <= x < box[2] - 1]
-            lines = read_lines(page, box)
+            lines = read_lines(chars, box)
             if not lines:
                 continue
             fields = grid[spans[0]] if len(spans) == 1 else ()
@@ -207,9 +208,12 @@ def _outside(page, boxes, number: int, base: int) -> list[DroppedCell]:
     """The page's text outside every cell of the table (the title, a page number, a note): kept as dropped
     cells with their reason, so that no character of the page goes unaccounted for."""
 
+    # The cells tile the table, so a character is in a cell when it is inside the table's outline.
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+
     def inside(c) -> bool:
-        cy = (c["top"] + c["bottom"]) / 2
-        return any(b[0] <= c["x0"] < b[2] and b[1] <= cy <= b[3] for b in boxes)
+        return left <= c["x0"] < right and top <= (c["top"] + c["bottom"]) / 2 <= bottom
 
     rest = [c for c in page.chars if not inside(c) and not c["text"].isspace()]
     lines: list[list[dict]] = []
@@ -236,6 +240,7 @@ def _read_unruled_page(page, number: int, base: int, file: str, this_year, rows:
     """A page whose table has no vertical rules: rows from the horizontal rules, columns from where the header
     labels stand. Each character goes to the header column it starts under; these columns are hints for the
     aligner, not certainties."""
+    chars = PageChars(page.chars)
     horizontals = sorted({round(e["top"], 1) for e in page.horizontal_edges if e["width"] > page.width / 3})
     if len(horizontals) < 3:
         raise pdf_error(
@@ -246,7 +251,7 @@ def _read_unruled_page(page, number: int, base: int, file: str, this_year, rows:
         )
     bands = [(a, b) for a, b in pairwise(horizontals) if b - a > 2]
     left, right = min(e["x0"] for e in page.horizontal_edges), max(e["x1"] for e in page.horizontal_edges)
-    band_lines = [lines_with_chars(page, (left, a, right, b)) for a, b in bands]
+    band_lines = [lines_with_chars(chars, (left, a, right, b)) for a, b in bands]
     first_data = first_data_row([[t for t, _ in lines] for lines in band_lines])
     starts = label_starts(band_lines[:first_data])
     header_texts = [t for lines in band_lines[:first_data] for t, _ in lines]
@@ -267,7 +272,7 @@ def _read_unruled_page(page, number: int, base: int, file: str, this_year, rows:
         zip(bands[first_data:], band_lines[first_data:], strict=True), start=first_data + 1
     ):
         boxes = _column_boxes(starts, right, top, bottom)
-        texts = [read_lines(page, box) for box in boxes]
+        texts = [read_lines(chars, box) for box in boxes]
         number_text = nfkc(joined_text(texts[0])).strip() if texts[0] else ""
         if number_text:
             if not _NUMBER.fullmatch(number_text):

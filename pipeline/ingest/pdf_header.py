@@ -91,7 +91,7 @@ def first_data_row(texts: list[list[str]]) -> int:
 
 def lines_with_chars(page, box) -> list[tuple[str, list[dict]]]:
     x0, top, x1, bottom = box
-    chars = [c for c in page.chars if top <= (c["top"] + c["bottom"]) / 2 <= bottom and x0 <= c["x0"] <= x1]
+    chars = [c for c in page.band(top, bottom) if x0 <= c["x0"] <= x1]
     rows: list[list[dict]] = []
     for c in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
         if rows and abs(rows[-1][0]["top"] - c["top"]) < c["size"] / 2:

@@ -11,6 +11,7 @@ rules every Japanese layout follows (JIS X 4051 行頭・行末禁則, Unicode l
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -34,12 +35,29 @@ class Line:
     with the characters that may not start a line after it."""
 
 
-def read_lines(page, box) -> list[Line]:
+class PageChars:
+    """A page's characters ordered by the height of their middle, to find a band's characters by bisection
+    (a page has thousands of characters and hundreds of cells)."""
+
+    def __init__(self, chars: list[dict]) -> None:
+        self.chars = sorted(chars, key=_middle)
+        self._middles = [_middle(c) for c in self.chars]
+
+    def band(self, top: float, bottom: float) -> list[dict]:
+        """The characters whose middle lies between ``top`` and ``bottom`` (both included)."""
+        return self.chars[bisect_left(self._middles, top) : bisect_right(self._middles, bottom)]
+
+
+def _middle(c: dict) -> float:
+    return (c["top"] + c["bottom"]) / 2
+
+
+def read_lines(page: PageChars, box) -> list[Line]:
     """The text lines inside ``box``, top to bottom."""
     x0, top, x1, bottom = box
     # A character belongs to the cell its left edge is in: a space that hangs past the cell's right edge at a
     # line's end (as word processors let it) still belongs to its line.
-    chars = [c for c in page.chars if x0 <= c["x0"] < x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+    chars = [c for c in page.band(top, bottom) if x0 <= c["x0"] < x1]
     rows: list[list[dict]] = []
     for c in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
         if rows and abs(rows[-1][0]["top"] - c["top"]) < c["size"] / 2:
