@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     except OSError as exc:
-        print(str(os_error(exc)), file=sys.stderr)
+        print(str(os_error(exc, getattr(args, "out", None))), file=sys.stderr)
         return 1
     except interrupts.Interrupted as exc:
         return _stopped(exc.signum, getattr(args, "out", None))

@@ -5,34 +5,37 @@ from __future__ import annotations
 
 import errno
 import signal
+from pathlib import Path
 
 from pipeline.errors import PipelineError
 
 _UNCHANGED = ("前回の公開データはそのままです。", "The last release is unchanged.")
 
 
-def os_error(exc: OSError) -> PipelineError:
-    """A bilingual error for a failed read or write of the output folder, naming the file or folder."""
-    path = exc.filename or "?"
+def os_error(exc: OSError, folder: Path | str | None = None) -> PipelineError:
+    """A bilingual error for a failed read or write: the output ``folder`` being written (when given) and the
+    file the system named, what happened and what to do."""
+    path = str(exc.filename or folder or "?")
+    where = str(folder or path)
+    detail = f"（{path}）" if path != where else ""
+    detail_en = f" ({path})" if path != where else ""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return PipelineError(
-            f"ディスクの空きがないため {path} に書き込めませんでした。空きを作ってから、もう一度実行してください。"
-            + _UNCHANGED[0],
-            f"No space left on the device: could not write {path}. Free some space and run again. " + _UNCHANGED[1],
-            file=str(path),
+            f"ディスクの空きがないため {where} に書き込めませんでした{detail}。空きを作ってから、もう一度実行して"
+            "ください。" + _UNCHANGED[0],
+            f"No space left on the device: could not write in {where}{detail_en}. Free some space and run again. "
+            + _UNCHANGED[1],
         )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return PipelineError(
-            f"{path} に書き込めません（読み取り専用か、権限がありません）。フォルダの権限を確かめるか、--out で"
-            "書き込めるフォルダを指定してください。" + _UNCHANGED[0],
-            f"Cannot write {path} (read-only or no permission). Check the folder's permissions or give a writable "
-            "folder with --out. " + _UNCHANGED[1],
-            file=str(path),
+            f"{where} に書き込めません（読み取り専用か、権限がありません）{detail}。フォルダの権限を確かめるか、"
+            "--out で書き込めるフォルダを指定してください。" + _UNCHANGED[0],
+            f"Cannot write in {where} (read-only or no permission){detail_en}. Check the folder's permissions or "
+            "give a writable folder with --out. " + _UNCHANGED[1],
         )
     return PipelineError(
-        f"{path} を読み書きできませんでした（{exc.strerror}）。" + _UNCHANGED[0],
-        f"Could not read or write {path} ({exc.strerror}). " + _UNCHANGED[1],
-        file=str(path),
+        f"{where} を読み書きできませんでした（{exc.strerror}）{detail}。" + _UNCHANGED[0],
+        f"Could not read or write {where} ({exc.strerror}){detail_en}. " + _UNCHANGED[1],
     )
 
 

@@ -29,7 +29,7 @@ def release_catalog(context: dg.AssetExecutionContext, paths: ProjectPaths):
     Each file is compared with what it must hold and rewritten only when it differs."""
     layout = paths.layout
     problem, written = "", []
-    with operator_failure():
+    with operator_failure(layout.out):
         files, frame = catalog_files(layout)
         try:
             validate_table("open_data_list", frame)
@@ -65,7 +65,7 @@ def site_landing(context: dg.AssetExecutionContext, paths: ProjectPaths):
     year selector, the catalog and オープンデータ一覧 with download URLs relative to the site, and the intake
     template (CSV, XLSX, guide) for the next year's list. Files already current are left alone."""
     layout = paths.layout
-    with operator_failure():
+    with operator_failure(layout.out):
         files = landing_files(layout)
         if not files:
             return

@@ -37,16 +37,16 @@ def year_partitions(raw_dir: Path) -> dg.StaticPartitionsDefinition:
 
 
 @contextmanager
-def operator_failure() -> Iterator[None]:
+def operator_failure(folder: Path | None = None) -> Iterator[None]:
     """Turn a problem the operator can fix into a step failure whose description is the whole bilingual message
-    (the command prints it; the UI shows it): a PipelineError as it is, an OSError with the file or folder and
-    what to do."""
+    (the command prints it; the UI shows it): a PipelineError as it is, an OSError with the file (or else the
+    ``folder`` being written) and what to do."""
     try:
         yield
     except PipelineError as exc:
         raise _failure(exc) from exc
     except OSError as exc:
-        raise _failure(os_error(exc)) from exc
+        raise _failure(os_error(exc, folder)) from exc
 
 
 def _failure(error: PipelineError) -> dg.Failure:

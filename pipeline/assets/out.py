@@ -26,7 +26,7 @@ def release_files_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinit
     ):
         """The year's release assembled in the run's staging folder (published/.staging/): every table as CSV
         and JSON, datapackage.json, the data dictionary and the review report. published/data/ is untouched."""
-        with operator_failure():
+        with operator_failure(paths.out):
             digest = build_digest(paths.raw, core_projects.fiscal_year)
             files, package = year_release_files(raw_list, core_projects, digest)
             staged, sizes = stage_year_data(paths.layout, context.run.run_id, files)

@@ -18,7 +18,7 @@ def published_release_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
         only after every check passed."""
         fy = int(context.partition_key)
         layout = paths.layout
-        with operator_failure():
+        with operator_failure(paths.out):
             target = publish_year(layout, context.run.run_id, fy, Path(release_files), Path(site_build))
         return dg.Output(
             str(target),

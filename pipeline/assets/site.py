@@ -31,7 +31,7 @@ def site_build_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
     def site_build(context: dg.AssetExecutionContext, paths: ProjectPaths, release_files: str):
         """The year's public site: pages generated from the staged release (every source value HTML-escaped),
         built with `mkdocs build --strict` into the run's staging folder, with the release files for download."""
-        with operator_failure():
+        with operator_failure(paths.out):
             staged = stage_year_site(paths.layout, context.run.run_id, Path(release_files), int(context.partition_key))
             files = site_files(staged)
             problems = check_site(staged, LANDING_FILES)
