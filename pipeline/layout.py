@@ -25,8 +25,17 @@ TEMPLATE_FOLDER = "template"
 
 
 def year_file_stem(kind: str, fiscal_year: int) -> str:
-    """The stem of a year's file, e.g. 141500_ict_projects_2022 or 141500_ict_review_2022."""
+    """The stem of a year's file that is not a table (tables take theirs from schemas/tables.yaml), e.g.
+    141500_ict_review_2022."""
     return f"{FILE_PREFIX}_{kind}_{fiscal_year}"
+
+
+def review_file_name(fiscal_year: int) -> str:
+    return f"{year_file_stem('review', fiscal_year)}.md"
+
+
+def dictionary_file_name(fiscal_year: int) -> str:
+    return f"{year_file_stem('dictionary', fiscal_year)}.md"
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,10 @@ class Layout:
     def site_data_dir(self, fiscal_year: int) -> Path:
         """The copy of a year's release files served with its site."""
         return self.site_dir(fiscal_year) / "data"
+
+    def review_report(self, fiscal_year: int) -> Path:
+        """A year's published review report."""
+        return self.data_dir(fiscal_year) / review_file_name(fiscal_year)
 
     @property
     def catalog(self) -> Path:

@@ -123,14 +123,12 @@ def freeze_heap() -> None:
 
 
 def _review_summary(result, layout: Layout, year: int) -> str:
-    from pipeline.out.review import review_file_name
-
     core = next(
         e.materialization.metadata
         for e in result.get_asset_materialization_events()
         if e.asset_key.to_user_string() == "core_projects"
     )
-    report = layout.data_dir(year) / review_file_name(year)
+    report = layout.review_report(year)
     return (
         f"   要確認の事業 {core['projects_needing_review'].value} / {core['projects'].value}、"
         f"未解決の確認事項 {core['open_flags'].value}件 → {report}"

@@ -6,7 +6,6 @@ import dagster as dg
 
 from pipeline.assembly import publish_year
 from pipeline.assets.common import ProjectPaths, operator_failure
-from pipeline.out.review import review_file_name
 
 
 def published_release_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
@@ -25,7 +24,7 @@ def published_release_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
             metadata={
                 "data": dg.MetadataValue.path(str(target)),
                 "site": dg.MetadataValue.path(str(layout.site_dir(fy))),
-                "review_report": dg.MetadataValue.path(str(target / review_file_name(fy))),
+                "review_report": dg.MetadataValue.path(str(layout.review_report(fy))),
                 "files": ", ".join(sorted(p.name for p in target.iterdir())),
             },
         )
