@@ -172,6 +172,7 @@ def _stopped(signum: int, out_dir: Path | None) -> int:
     """After Ctrl-C or SIGTERM: let go of this process's staging (the workers' is removed once they are gone)."""
     from pipeline.release import clean_abandoned, end_all_run_staging
 
+    interrupts.ignore()
     end_all_run_staging()
     if out_dir is not None:
         with contextlib.suppress(OSError):  # the next run clears it

@@ -31,8 +31,15 @@ def _raise(signum: int, _frame) -> None:
     raise Interrupted(signum)
 
 
-def watch() -> None:
-    """Install the handlers (main thread only: the command, or a worker process of the command)."""
+def _exit(signum: int, _frame) -> None:
+    _RECEIVED.append(signum)
+    raise SystemExit(exit_status(signum))
+
+
+def watch(worker: bool = False) -> None:
+    """Install the handlers (main thread only). In the command, a stop signal raises Interrupted; in a worker
+    process of the command, it ends the worker quietly (SystemExit) when it arrives between runs — the command
+    reports the interruption once."""
     if not _WAKEUP:
         reader, writer = socket.socketpair()
         reader.setblocking(False)
@@ -40,7 +47,13 @@ def watch() -> None:
         signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
         _WAKEUP.extend((reader, writer))
     for signum in STOP_SIGNALS:
-        signal.signal(signum, _raise)
+        signal.signal(signum, _exit if worker else _raise)
+
+
+def ignore() -> None:
+    """While the command cleans up after a stop: a second Ctrl-C does not cut the clean-up short."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
 
 
 def received() -> int | None:

@@ -6,18 +6,23 @@ result API. The command line itself (arguments, messages) is pipeline/cli.py.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import gc
 import io
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import interrupts
+from pipeline.errors import PipelineError
 from pipeline.layout import Layout
 from pipeline.paths import PROJECT_ROOT
 
@@ -176,11 +181,31 @@ def _import_definitions() -> None:
     import pipeline.definitions  # noqa: F401
 
 
-def _worker_start(collector_enabled: bool) -> None:
-    """A pool worker keeps the command's garbage collector setting and stops on Ctrl-C or SIGTERM like it."""
+def _worker_start(collector_enabled: bool, command: int) -> None:
+    """A worker process: it keeps the command's garbage collector setting, leaves the terminal's process group
+    (Ctrl-C reaches the command, which stops its workers; otherwise the helper processes Dagster starts to
+    mirror a run's output would each print a traceback of their own), ends with the command even when the
+    command is killed, and stops quietly on a stop signal between runs."""
     if not collector_enabled:
         gc.disable()
-    interrupts.watch()
+    os.setpgid(0, 0)
+    _end_with(command)
+    interrupts.watch(worker=True)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _end_with(command: int) -> None:
+    """Have the kernel SIGKILL this worker when the command's process ends (Linux ``prctl``), so that killing the
+    command kills its work at the same instant, as when it ran in one process. Elsewhere a worker whose command
+    was killed finishes the year it is building."""
+    libc_name = ctypes.util.find_library("c")
+    prctl = getattr(ctypes.CDLL(libc_name), "prctl", None) if libc_name else None
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != command:  # the command ended before the request took effect
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _stop_workers() -> None:
@@ -190,41 +215,45 @@ def _stop_workers() -> None:
 
 
 def run_years(years: list[int], raw_dir: Path, out_dir: Path, jobs: int, catalog_due) -> tuple[dict, Outcome | None]:
-    """Publish the years (``jobs`` at a time), then the catalog if ``catalog_due(outcomes)`` says so; each
-    year's output is printed as it finishes. Raises Interrupted, after the workers have stopped, when the
-    command is told to stop: no year is started and the catalog is not run after that."""
-    workers = min(jobs or os.cpu_count() or 1, len(years))
+    """Publish the years (``jobs`` at a time) in worker processes, then the catalog if ``catalog_due(outcomes)``
+    says so. With one worker its progress is printed as it comes, with several each year's when it finishes.
+    Raises Interrupted, after the workers have stopped, when the command is told to stop: no year is started
+    and the catalog is not run after that. The command's own process imports no Dagster."""
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(years)))
+    capture = workers > 1
     outcomes: dict[int, Outcome] = {}
     catalog = None
-    if workers > 1:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(gc.isenabled(),))
-        try:
-            # One worker creates the instance first while the others import Dagster and the definitions.
-            warm_up = [pool.submit(_prepare_instance)] + [pool.submit(_import_definitions) for _ in range(workers - 1)]
-            for future in warm_up:
-                future.result()
-            futures = [pool.submit(publish_year, y, raw_dir, out_dir, True) for y in years]
-            for future in as_completed(futures):
-                year, outcome = future.result()
-                outcomes[year] = outcome
-                print(outcome.printed, end="", flush=True)
-                _raise_if_stopped(outcome)
-            if catalog_due(outcomes):
-                catalog = pool.submit(publish_catalog, raw_dir, out_dir, True).result()
-                print(catalog.printed, end="", flush=True)
-                _raise_if_stopped(catalog)
-        except BaseException:
-            _stop_workers()
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        pool.shutdown()
-        return outcomes, catalog
-    for year in years:
-        outcomes[year] = publish_year(year, raw_dir, out_dir, False)[1]
-        _raise_if_stopped(outcomes[year])
-    if catalog_due(outcomes):
-        catalog = publish_catalog(raw_dir, out_dir, False)
-        _raise_if_stopped(catalog)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(gc.isenabled(), os.getpid()))
+    try:
+        # One worker creates the instance first while the others import Dagster and the definitions.
+        warm_up = [pool.submit(_prepare_instance)] + [pool.submit(_import_definitions) for _ in range(workers - 1)]
+        for future in warm_up:
+            future.result()
+        futures = [pool.submit(publish_year, y, raw_dir, out_dir, capture) for y in years]
+        for future in as_completed(futures):
+            year, outcome = future.result()
+            outcomes[year] = outcome
+            print(outcome.printed, end="", flush=True)
+            _raise_if_stopped(outcome)
+        if catalog_due(outcomes):
+            catalog = pool.submit(publish_catalog, raw_dir, out_dir, capture).result()
+            print(catalog.printed, end="", flush=True)
+            _raise_if_stopped(catalog)
+    except BaseException as exc:
+        _stop_workers()
+        pool.shutdown(wait=True, cancel_futures=True)
+        signum = interrupts.received()
+        if signum is not None and not isinstance(exc, interrupts.Interrupted):
+            raise interrupts.Interrupted(signum) from exc
+        if isinstance(exc, BrokenProcessPool):
+            raise PipelineError(
+                "年度を作る作業プロセスが途中で終了しました（メモリ不足か、強制終了）。それ以降は何も公開して"
+                "いません。もう一度実行してください（メモリが足りなければ --jobs 1）。",
+                "A worker process building the years ended unexpectedly (out of memory, or killed). Nothing "
+                "more was published. Run again (with --jobs 1 if memory is short).",
+            ) from exc
+        raise
+    pool.shutdown()
     return outcomes, catalog
 
 

@@ -77,9 +77,14 @@ def test_a_stop_signal_during_a_year_stops_everything(tmp_path, signum):
     assert leftovers(out) == []
 
 
-def test_sigterm_stops_the_parallel_workers_too(tmp_path):
-    """Two years built by two workers: SIGTERM to the command stops both; neither year nor the catalog is
-    published, and the workers' staging is gone."""
+@pytest.mark.parametrize(
+    ("signum", "to_group"),
+    [(signal.SIGTERM, False), (signal.SIGINT, True)],
+    ids=["SIGTERM to the command", "Ctrl-C in a terminal (SIGINT to the process group)"],
+)
+def test_a_stop_signal_stops_the_parallel_workers_too(tmp_path, signum, to_group):
+    """Two years built by two workers: the signal stops both; neither year nor the catalog is published, and
+    the workers' staging is gone."""
     out, home = tmp_path / "published", tmp_path / "home"
     raw = both_years(tmp_path)
     assert run_cli("publish", "--raw", str(raw), "--out", str(out), home=home).returncode == 0
@@ -93,13 +98,17 @@ def test_sigterm_stops_the_parallel_workers_too(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     staging = out / ".staging"
     while run.poll() is None and not any(p.is_dir() and (p / "data").exists() for p in staging.iterdir()):
         pass  # until a worker has staged a year's files
-    run.send_signal(signal.SIGTERM)
+    if to_group:
+        os.killpg(run.pid, signum)
+    else:
+        run.send_signal(signum)
     stdout, stderr = run.communicate(timeout=300)
-    assert run.returncode == 128 + signal.SIGTERM, stderr
+    assert run.returncode == 128 + signum, stderr
     assert "中断しました" in stderr and "Traceback" not in stderr
     assert "== 目録" not in stdout and "公開しました" not in stdout
     assert snapshot(out) == before
@@ -179,3 +188,32 @@ def test_a_full_disk_is_explained_and_leaves_no_leftovers(tmp_path, small_disk):
     assert "Traceback" not in run.stderr
     assert snapshot(out) == before
     assert leftovers(out) == []
+
+
+def test_a_worker_killed_from_outside_is_explained(tmp_path):
+    """A worker ended by SIGKILL (as the kernel's out-of-memory killer does): the command says so in both
+    languages and exits 1 without a traceback; the next plain publish completes everything."""
+    out, home = tmp_path / "published", tmp_path / "home"
+    raw = both_years(tmp_path)
+    env = {**os.environ, "DAGSTER_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "publish", "--raw", str(raw), "--out", str(out), "--jobs", "2"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    staging = out / ".staging"
+    while run.poll() is None and not (staging.is_dir() and any((p / "data").exists() for p in staging.iterdir())):
+        pass  # until a worker has staged a year's files
+    workers = subprocess.run(["pgrep", "-P", str(run.pid)], capture_output=True, text=True).stdout.split()
+    assert workers, "no worker process found"
+    os.kill(int(workers[0]), signal.SIGKILL)
+    _, stderr = run.communicate(timeout=300)
+    assert run.returncode == 1, stderr
+    assert "作業プロセスが途中で終了しました" in stderr and "ended unexpectedly" in stderr, stderr
+    assert "Traceback" not in stderr
+    repair = run_cli("publish", "--raw", str(raw), "--out", str(out), home=home)
+    assert repair.returncode == 0, repair.stderr
+    assert problems(out) == []
