@@ -16,7 +16,8 @@ def os_error(exc: OSError, folder: Path | str | None = None) -> PipelineError:
     """A bilingual error for a failed read or write: the output ``folder`` being written (when given) and the
     file the system named, what happened and what to do."""
     path = str(exc.filename or folder or "?")
-    where = str(folder or path)
+    inside = folder is not None and (path == str(folder) or path.startswith(f"{folder}/"))
+    where = str(folder) if inside else path
     detail = f"（{path}）" if path != where else ""
     detail_en = f" ({path})" if path != where else ""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -25,6 +26,12 @@ def os_error(exc: OSError, folder: Path | str | None = None) -> PipelineError:
             "ください。" + _UNCHANGED[0],
             f"No space left on the device: could not write in {where}{detail_en}. Free some space and run again. "
             + _UNCHANGED[1],
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and not inside:
+        return PipelineError(
+            f"{path} を読み書きできません（読み取り専用か、権限がありません）。権限を確かめてください。"
+            + _UNCHANGED[0],
+            f"Cannot read or write {path} (read-only or no permission). Check its permissions. " + _UNCHANGED[1],
         )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return PipelineError(

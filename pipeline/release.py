@@ -51,6 +51,9 @@ def clean_abandoned(layout: Layout) -> list[Path]:
             for stray in folder.glob(".*.new"):
                 stray.unlink(missing_ok=True)
                 removed.append(stray)
+            for previous in folder.glob(f"*{PREVIOUS_SUFFIX}"):  # a two-step swap cut short
+                repair_interrupted_swap(previous.with_name(previous.name.removesuffix(PREVIOUS_SUFFIX)))
+                removed.append(previous)
     root = layout.staging_root
     if not root.is_dir():
         return removed

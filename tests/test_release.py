@@ -97,11 +97,12 @@ def test_only_abandoned_staging_is_cleared(tmp_path):
         (layout.staging_root / ".catalog.jsonld.0a1b.new").write_bytes(b"")
         layout.data_root.mkdir()
         (layout.data_root / ".catalog.jsonld.new").write_bytes(b"")
+        (layout.data_root / "2021.previous").mkdir()  # a two-step swap cut after moving the release aside
         layout.year_lock(2022).touch()
         clean_abandoned(layout)
         left = sorted(p.name for p in layout.staging_root.iterdir())
         assert left == ["2022.lock", "live-run", "live-run.lock"]
-        assert list(layout.data_root.iterdir()) == []
+        assert [p.name for p in layout.data_root.iterdir()] == ["2021"]
     finally:
         live.kill()
         live.wait()
@@ -130,3 +131,17 @@ def test_replace_file_writes_its_temporary_file_in_staging(tmp_path):
     assert sorted(p.name for p in layout.data_root.iterdir()) == ["catalog.jsonld"]
     assert list(staging.iterdir()) == []
     end_run_staging(layout, "writer")
+
+
+def test_system_errors_name_the_folder_and_what_to_do(tmp_path):
+    import errno
+
+    from pipeline.faults import os_error
+
+    full = str(os_error(OSError(errno.ENOSPC, "No space left on device"), tmp_path))
+    assert f"ディスクの空きがないため {tmp_path} に" in full and f"could not write in {tmp_path}" in full
+    inside = tmp_path / ".staging" / "x.lock"
+    locked = str(os_error(PermissionError(errno.EACCES, "Permission denied", str(inside)), tmp_path))
+    assert f"Cannot write in {tmp_path} (read-only or no permission) ({inside})" in locked and "--out" in locked
+    elsewhere = str(os_error(PermissionError(errno.EACCES, "Permission denied", "/srv/raw/2022"), tmp_path))
+    assert "Cannot read or write /srv/raw/2022" in elsewhere
