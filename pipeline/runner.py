@@ -150,11 +150,11 @@ def publish_year(year: int, raw_dir: Path, out_dir: Path, capture: bool) -> tupl
     began = time.perf_counter()
     layout = Layout(out_dir)
     with _output(capture) as printed:
-        print(f"== {year}年度（令和{year - 2018}年度）: {raw_dir / str(year)} → {layout.data_dir(year)}")
+        print(f"== {year}年度（令和{year - 2018}年度）: {raw_dir / str(year)} → {layout.data_dir(year)}", flush=True)
         result, ok = run_job(PUBLISH_JOB, raw_dir, out_dir, str(year))
         if ok:
             print(f"   公開しました / published ({time.perf_counter() - began:.1f} s)")
-            print(_review_summary(result, layout, year))
+            print(_review_summary(result, layout, year), flush=True)
     return year, Outcome(ok, printed.getvalue(), [] if ok else failures(result), interrupts.received())
 
 
@@ -165,7 +165,7 @@ def publish_catalog(raw_dir: Path, out_dir: Path, capture: bool) -> Outcome:
     if interrupts.received() is not None:
         return Outcome(False, stopped_by=interrupts.received())
     with _output(capture) as printed:
-        print("== 目録 / catalog: " + str(Layout(out_dir).catalog))
+        print("== 目録 / catalog: " + str(Layout(out_dir).catalog), flush=True)
         result, ok = run_job(CATALOG_JOB, raw_dir, out_dir)
     return Outcome(ok, printed.getvalue(), [] if ok else failures(result), interrupts.received())
 
@@ -223,6 +223,8 @@ def run_years(years: list[int], raw_dir: Path, out_dir: Path, jobs: int, catalog
     capture = workers > 1
     outcomes: dict[int, Outcome] = {}
     catalog = None
+    sys.stdout.flush()  # a worker starts as a copy of this process: nothing printed may be in its buffers twice
+    sys.stderr.flush()
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(gc.isenabled(), os.getpid()))
     try:
         # One worker creates the instance first while the others import Dagster and the definitions.
