@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline import interrupts
 from pipeline.core.corrections import review_date
 from pipeline.core.year import CoreYear
 from pipeline.errors import PipelineError
@@ -79,7 +80,9 @@ def stage_year_site(layout: Layout, run_id: str, release_dir: Path, fiscal_year:
 
 
 def publish_year(layout: Layout, run_id: str, fiscal_year: int, data: Path, site: Path) -> Path:
-    """The staged data and site swapped into published/ together, then the run's staging let go."""
+    """The staged data and site swapped into published/ together, then the run's staging let go. Not once the
+    command was told to stop (Ctrl-C, SIGTERM)."""
+    interrupts.raise_if_received()
     with year_lock(layout, fiscal_year):
         swap_in((data, layout.data_dir(fiscal_year)), (site, layout.site_dir(fiscal_year)))
     end_run_staging(layout, run_id)

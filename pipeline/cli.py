@@ -162,9 +162,9 @@ def main(argv: list[str] | None = None) -> int:
         print(str(os_error(exc, getattr(args, "out", None))), file=sys.stderr)
         return 1
     except interrupts.Interrupted as exc:
-        return _stopped(exc.signum, getattr(args, "out", None))
+        return _stopped(exc.signum, args.out if args.command == "publish" else None)
     except KeyboardInterrupt:
-        return _stopped(interrupts.STOP_SIGNALS[0], getattr(args, "out", None))
+        return _stopped(interrupts.STOP_SIGNALS[0], args.out if args.command == "publish" else None)
     return 2
 
 

@@ -31,15 +31,16 @@ def _raise(signum: int, _frame) -> None:
     raise Interrupted(signum)
 
 
-def _exit(signum: int, _frame) -> None:
+def _record(signum: int, _frame) -> None:
     _RECEIVED.append(signum)
-    raise SystemExit(exit_status(signum))
 
 
 def watch(worker: bool = False) -> None:
-    """Install the handlers (main thread only). In the command, a stop signal raises Interrupted; in a worker
-    process of the command, it ends the worker quietly (SystemExit) when it arrives between runs — the command
-    reports the interruption once."""
+    """Install the handlers (main thread only). In the command, a stop signal raises Interrupted. A worker
+    process of the command only records it, wherever it arrives (an exception raised inside a library's
+    clean-up would be printed by it): a run under way is stopped by Dagster's own handler, a run is not
+    started and a release is not swapped in once a stop was recorded, and an idle worker ends when the
+    command shuts the pool down."""
     if not _WAKEUP:
         reader, writer = socket.socketpair()
         reader.setblocking(False)
@@ -47,7 +48,7 @@ def watch(worker: bool = False) -> None:
         signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
         _WAKEUP.extend((reader, writer))
     for signum in STOP_SIGNALS:
-        signal.signal(signum, _exit if worker else _raise)
+        signal.signal(signum, _record if worker else _raise)
 
 
 def ignore() -> None:

@@ -185,7 +185,7 @@ def _worker_start(collector_enabled: bool, command: int) -> None:
     """A worker process: it keeps the command's garbage collector setting, leaves the terminal's process group
     (Ctrl-C reaches the command, which stops its workers; otherwise the helper processes Dagster starts to
     mirror a run's output would each print a traceback of their own), ends with the command even when the
-    command is killed, and stops quietly on a stop signal between runs."""
+    command is killed, and records a stop signal (interrupts.watch) instead of raising it anywhere."""
     if not collector_enabled:
         gc.disable()
     os.setpgid(0, 0)
@@ -209,7 +209,8 @@ def _end_with(command: int) -> None:
 
 
 def _stop_workers() -> None:
-    """Ask every worker to stop (SIGTERM): a worker inside a run fails it, rolling back any swap under way."""
+    """Ask every worker to stop (SIGTERM): a worker inside a run fails it, rolling back any swap under way; one
+    between runs starts no other and swaps nothing in; an idle one ends when the pool shuts down."""
     for child in multiprocessing.active_children():
         child.terminate()
 
