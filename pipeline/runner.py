@@ -220,10 +220,12 @@ def run_years(years: list[int], raw_dir: Path, out_dir: Path, jobs: int, catalog
     says so. With one worker its progress is printed as it comes, with several each year's when it finishes.
     Raises Interrupted, after the workers have stopped, when the command is told to stop: no year is started
     and the catalog is not run after that. The command's own process imports no Dagster."""
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(years)))
-    capture = workers > 1
     outcomes: dict[int, Outcome] = {}
     catalog = None
+    if not years and not catalog_due(outcomes):
+        return outcomes, catalog  # nothing to run: no worker, no Dagster
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(years)))
+    capture = workers > 1
     sys.stdout.flush()  # a worker starts as a copy of this process: nothing printed may be in its buffers twice
     sys.stderr.flush()
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(gc.isenabled(), os.getpid()))
