@@ -19,7 +19,6 @@ from pipeline.assets import (
     site_landing,
     year_partitions,
 )
-from pipeline.io_manager import RunFilesystemIOManager
 from pipeline.paths import default_paths
 from pipeline.sensors import build_sensors
 
@@ -58,10 +57,9 @@ def build_definitions(raw_dir: Path, out_dir: Path, loggers: dict | None = None)
         asset_checks=[site_accessibility],
         jobs=[publish, catalog, audit],
         sensors=build_sensors(raw_dir.resolve(), out_dir.resolve(), partitions, publish, catalog),
-        resources={
-            "paths": ProjectPaths(raw_dir=str(raw_dir.resolve()), out_dir=str(out_dir.resolve())),
-            "io_manager": RunFilesystemIOManager(),
-        },
+        # No io_manager given: Dagster's default (filesystem pickles under the instance's storage folder), so
+        # the UI can re-execute any step from the outputs a run stored.
+        resources={"paths": ProjectPaths(raw_dir=str(raw_dir.resolve()), out_dir=str(out_dir.resolve()))},
         loggers=loggers,
     )
 

@@ -15,15 +15,16 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.out.catalog import published_years
+from pipeline.layout import Layout
 from pipeline.raw import build_digest, fiscal_years
 from pipeline.release import published_digest
 
 
 def published_state(out_dir: Path) -> str:
     """One hash of what is published: each year with the build digest of its release."""
-    years = published_years(out_dir / "data")
-    return hashlib.sha256("\n".join(f"{y}:{published_digest(out_dir, y)}" for y in years).encode()).hexdigest()
+    layout = Layout(out_dir)
+    years = layout.years_published()
+    return hashlib.sha256("\n".join(f"{y}:{published_digest(layout, y)}" for y in years).encode()).hexdigest()
 
 
 def build_sensors(raw_dir: Path, out_dir: Path, partitions: dg.PartitionsDefinition, publish_job, catalog_job):
@@ -44,7 +45,7 @@ def build_sensors(raw_dir: Path, out_dir: Path, partitions: dg.PartitionsDefinit
             except OSError as exc:
                 context.log.warning(f"raw/{year} を読めません: {exc}")
                 continue
-            if digest == published_digest(out_dir, year):
+            if digest == published_digest(Layout(out_dir), year):
                 continue
             if str(year) not in known_years:
                 waiting.append(year)

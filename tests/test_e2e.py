@@ -86,12 +86,12 @@ def materialize_small(out: Path) -> dg.ExecuteInProcessResult:
 
 def test_a_failed_frictionless_check_blocks_the_release(tmp_path, monkeypatch):
     """Fault injection: the CSV writer emits a value outside its enum; frictionless must stop the swap."""
-    import pipeline.assets
+    import pipeline.assembly
 
     assert materialize_small(tmp_path).success
     before = snapshot(tmp_path / "data")
-    real = pipeline.assets.csv_bytes
-    monkeypatch.setattr(pipeline.assets, "csv_bytes", lambda frame: real(frame).replace(b",CHECK,", b",CHEQUE,"))
+    real = pipeline.assembly.csv_bytes
+    monkeypatch.setattr(pipeline.assembly, "csv_bytes", lambda frame: real(frame).replace(b",CHECK,", b",CHEQUE,"))
     result = materialize_small(tmp_path)
     assert not result.success
     checks = {e.asset_check_key.name: e.passed for e in result.get_asset_check_evaluations()}

@@ -7,7 +7,7 @@ import pytest
 from conftest import FIXTURES, RAW
 
 from pipeline import raw
-from pipeline.__main__ import build_year
+from pipeline.cli import build_year
 from pipeline.core.year import build_core_year
 from pipeline.errors import SourceFormatError
 from pipeline.ingest.read import parse_source

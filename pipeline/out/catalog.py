@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.core.records import CITY_CODE, CITY_NAME
+from pipeline.layout import Layout
 from pipeline.out.package import dictionary_file_name, sha256_hex
 from pipeline.out.review import review_file_name
 from pipeline.out.tables import typed_frame
@@ -41,9 +42,7 @@ CONTEXT = {
 
 
 def published_years(data_root: Path) -> list[int]:
-    if not data_root.is_dir():
-        return []
-    return sorted(int(p.name) for p in data_root.iterdir() if p.is_dir() and (p / "datapackage.json").exists())
+    return Layout(data_root.parent).years_published()
 
 
 def _distributions(folder: Path, package: dict) -> list[dict]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 from frictionless import Package
 
+from pipeline import layout
 from pipeline.out.json_text import indented_json
 from pipeline.schema import dataset_meta, join_lines, per_year_tables
 
@@ -38,7 +39,7 @@ def release_dates(provenance: dict, reviewed: str | None) -> tuple[str, str]:
 
 
 def dictionary_file_name(fiscal_year: int) -> str:
-    return f"141500_ict_dictionary_{fiscal_year}.md"
+    return layout.dictionary_file_name(fiscal_year)
 
 
 def table_file_names(fiscal_year: int) -> list[str]:

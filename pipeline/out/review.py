@@ -16,6 +16,7 @@ import json
 import re
 
 from pipeline import columns as col
+from pipeline import layout
 from pipeline.core.align import UNPLACED
 from pipeline.core.flags import Flag, Severity
 from pipeline.core.normalise import normalise_text
@@ -189,7 +190,7 @@ def review_report(year: CoreYear) -> str:
 
 
 def review_file_name(fiscal_year: int) -> str:
-    return f"141500_ict_review_{fiscal_year}.md"
+    return layout.review_file_name(fiscal_year)
 
 
 UI_REPORT_LIMIT = 200_000
