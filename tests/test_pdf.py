@@ -2,6 +2,7 @@
 records back, every cell in its column; what cannot be read is refused with a clear message."""
 
 import json
+import re
 
 import pdfplumber
 import pytest
@@ -149,7 +150,9 @@ def test_publishing_a_year_from_its_pdf(tmp_path):
         for name, want in TRUTH[record["ID"]].items():
             assert plain(record[name]) == plain(want), (record["ID"], name)
     sources = json.loads((out / "data/2022/141500_ict_value_sources_2022.json").read_text(encoding="utf-8"))
-    assert all(ref.startswith("p") for row in sources for ref in row["出典セル"] or [])
+    placed = [row for row in sources if row["出典セル"]]
+    assert placed and all(len(row["出典位置"]) == len(row["出典セル"]) for row in placed)
+    assert all(re.fullmatch(r"p\d+ x[\d.]+-[\d.]+ y[\d.]+-[\d.]+", box) for row in placed for box in row["出典位置"])
 
 
 def test_the_review_report_says_where_a_flagged_cell_is_on_its_page():

@@ -155,8 +155,15 @@ def review_flags_frame(year: CoreYear) -> pd.DataFrame:
     return typed_frame("review_flags", rows)
 
 
+def _position(cell) -> str:
+    """Where a PDF's cell is on its page: ``p2 x149.3-239.5 y78.5-226.5`` (points from the top left)."""
+    x0, top, x1, bottom = cell.box
+    return f"p{cell.page} x{x0:g}-{x1:g} y{top:g}-{bottom:g}"
+
+
 def value_sources_frame(year: CoreYear) -> pd.DataFrame:
     names = table("projects").field_names
+    boxes = {c.ref: c for a in year.aligned.values() for c in a.row.cells if c.box is not None}
     rows = [
         {
             "全国地方公共団体コード": CITY_CODE,
@@ -164,6 +171,7 @@ def value_sources_frame(year: CoreYear) -> pd.DataFrame:
             "ID": r.project,
             "列名": name,
             "出典セル": LIST_DELIMITER.join(r.fields[name].cells),
+            "出典位置": LIST_DELIMITER.join(_position(boxes[ref]) for ref in r.fields[name].cells if ref in boxes),
             "取得方法": r.fields[name].how,
             "訂正番号": r.fields[name].correction,
         }
