@@ -18,14 +18,14 @@ from pipeline import interrupts
 from pipeline.core.corrections import review_date
 from pipeline.core.year import CoreYear
 from pipeline.errors import PipelineError
+from pipeline.export.catalog import build_catalog
+from pipeline.export.dictionary import data_dictionary
+from pipeline.export.package import datapackage, datapackage_bytes, dictionary_file_name, release_dates
+from pipeline.export.review import review_file_name, review_report
+from pipeline.export.tables import csv_bytes, json_bytes, year_frames
+from pipeline.export.template import TEMPLATE_STEM, empty_template_xlsx, guide_markdown, template_csv
 from pipeline.ingest.source import SourceTable
 from pipeline.layout import OPEN_DATA_LIST, TEMPLATE_FOLDER, Layout
-from pipeline.out.catalog import build_catalog
-from pipeline.out.dictionary import data_dictionary
-from pipeline.out.package import datapackage, datapackage_bytes, dictionary_file_name, release_dates
-from pipeline.out.review import review_file_name, review_report
-from pipeline.out.tables import csv_bytes, json_bytes, year_frames
-from pipeline.out.template import TEMPLATE_STEM, empty_template_xlsx, guide_markdown, template_csv
 from pipeline.raw import RawYear
 from pipeline.release import end_run_staging, fresh_folder, replace_file, run_staging, swap_in, write_files, year_lock
 from pipeline.schema import per_year_tables, validate_table
@@ -153,7 +153,7 @@ def schema_problem(year: CoreYear, source: SourceTable) -> str:
     """Why the year's projects table breaks its schema, in the operator's terms (which source lines, and what
     the review flags say), or "" when it passes."""
     from pipeline.errors import ValidationFailed
-    from pipeline.out.tables import projects_frame
+    from pipeline.export.tables import projects_frame
 
     try:
         validate_table("projects", projects_frame(year.records))

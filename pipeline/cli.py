@@ -106,14 +106,14 @@ def build_year(raw_dir: Path, year: int):
 
 
 def review(year: int, raw_dir: Path) -> int:
-    from pipeline.out.review import review_report
+    from pipeline.export.review import review_report
 
     print(review_report(build_year(raw_dir, year)))
     return 0
 
 
 def template(year: int | None, raw_dir: Path, out: Path) -> int:
-    from pipeline.out.template import template_csv, template_xlsx
+    from pipeline.export.template import template_csv, template_xlsx
 
     records = build_year(raw_dir, year).records if year else ()
     if out.suffix.lower() not in (".csv", ".xlsx"):

@@ -6,8 +6,8 @@ import json
 import pandas as pd
 import pytest
 
-from pipeline.out.package import validate_package
-from pipeline.out.tables import escape_formula
+from pipeline.export.package import validate_package
+from pipeline.export.tables import escape_formula
 
 pytestmark = pytest.mark.e2e
 

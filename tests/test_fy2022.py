@@ -8,8 +8,8 @@ from pipeline.core.conservation import check_conservation
 from pipeline.core.corrections import load_corrections
 from pipeline.core.evaluate import evaluate, load_reading
 from pipeline.core.year import build_core_year
+from pipeline.export.tables import projects_frame
 from pipeline.ingest.extracted_text import parse_extracted_text
-from pipeline.out.tables import projects_frame
 from pipeline.schema import validate_table
 
 

@@ -7,7 +7,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.out.json_text import indented_json
+from pipeline.export.json_text import indented_json
 
 SCALARS = st.one_of(
     st.none(),

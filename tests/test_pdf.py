@@ -156,7 +156,7 @@ def test_publishing_a_year_from_its_pdf(tmp_path):
 
 
 def test_the_review_report_says_where_a_flagged_cell_is_on_its_page():
-    from pipeline.out.review import review_report
+    from pipeline.export.review import review_report
 
     table, year = read("fy2022_merged.pdf")
     report = review_report(year)

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from conftest import RAW
 
-from pipeline.out.package import validate_package
+from pipeline.export.package import validate_package
 from pipeline.schema import load_tables, per_year_tables, validate_table
 
 pytestmark = pytest.mark.e2e

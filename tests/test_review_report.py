@@ -1,4 +1,4 @@
-"""The review report (pipeline/out/review.py): inert in viewers that render Markdown and HTML, and as the Dagster UI
+"""The review report (pipeline/export/review.py): inert in viewers that render Markdown and HTML, and as the Dagster UI
 shows it: whole, or cut at a project when long."""
 
 import html
@@ -11,8 +11,8 @@ from markdown_it import MarkdownIt
 
 from pipeline.core.corrections import load_corrections
 from pipeline.core.year import build_core_year
+from pipeline.export.review import markdown_text, report_for_ui, review_report
 from pipeline.ingest.read import parse_source
-from pipeline.out.review import markdown_text, report_for_ui, review_report
 from pipeline.raw import read_raw_year
 
 

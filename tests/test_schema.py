@@ -44,7 +44,7 @@ def test_duplicate_ids_fail(fy2022_frame):
 @pytest.fixture
 def fy2022_frame(fy2022_bytes):
     from pipeline.core.year import build_core_year
+    from pipeline.export.tables import projects_frame
     from pipeline.ingest.extracted_text import parse_extracted_text
-    from pipeline.out.tables import projects_frame
 
     return projects_frame(build_core_year(parse_extracted_text(fy2022_bytes, "t"), [], "none").records)

@@ -10,11 +10,11 @@ from pipeline import raw
 from pipeline.cli import build_year
 from pipeline.core.year import build_core_year
 from pipeline.errors import SourceFormatError
+from pipeline.export import template
+from pipeline.export.tables import projects_frame
+from pipeline.export.template import guide_markdown, template_csv, template_xlsx
 from pipeline.ingest.read import parse_source
 from pipeline.ingest.template import TEMPLATE_COLUMNS
-from pipeline.out import template
-from pipeline.out.tables import projects_frame
-from pipeline.out.template import guide_markdown, template_csv, template_xlsx
 
 DATA_FIELDS = [c for c in projects_frame([]).columns if c not in ("要確認", "確認事項")]
 

@@ -1,7 +1,7 @@
 """The Dagster assets, one module per stage; each asset calls plain functions of its stage and holds no logic.
 
 Per fiscal year (partitioned by the years in raw/):
-raw_list (raw) → source_cells (ingest) → core_projects (core) → release_files (out) → site_build (site)
+raw_list (raw) → source_cells (ingest) → core_projects (core) → release_files (export) → site_build (site)
 → published_release (release). Blocking checks on core_projects, release_files and site_build stop the release
 when they fail, so published/ keeps the last good release. Across years: release_catalog and site_landing
 (catalog), and the site_accessibility check run by ``make audit``.
@@ -10,8 +10,8 @@ when they fail, so published/ keeps the last good release. Across years: release
 from pipeline.assets.catalog import release_catalog, site_accessibility, site_landing
 from pipeline.assets.common import ProjectPaths, year_partitions
 from pipeline.assets.core import core_projects_asset
+from pipeline.assets.export import release_files_asset
 from pipeline.assets.ingest import source_cells_asset
-from pipeline.assets.out import release_files_asset
 from pipeline.assets.raw import raw_list_asset
 from pipeline.assets.release import published_release_asset
 from pipeline.assets.site import site_build_asset

@@ -7,8 +7,8 @@ from pipeline.assets.common import operator_failure
 from pipeline.core.conservation import check_conservation
 from pipeline.core.corrections import load_corrections
 from pipeline.core.year import CoreYear, build_core_year
+from pipeline.export.review import report_for_ui, review_report
 from pipeline.ingest.source import SourceTable
-from pipeline.out.review import report_for_ui, review_report
 from pipeline.raw import RawYear
 
 CHECKS = [

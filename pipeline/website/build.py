@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import PipelineError
-from pipeline.out.project_files import project_files
+from pipeline.export.project_files import project_files
 from pipeline.paths import PROJECT_ROOT
 from pipeline.schema import wareki
 from pipeline.website.pages import NAV, Release, YearPage, render, year_pages

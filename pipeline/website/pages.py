@@ -21,8 +21,8 @@ import jinja2
 
 from pipeline.core.align import ALIGNMENT_RULES_JA
 from pipeline.core.records import ALIGNED, CONSTANT, DERIVED
-from pipeline.out.package import dictionary_file_name
-from pipeline.out.review import review_file_name
+from pipeline.export.package import dictionary_file_name
+from pipeline.export.review import review_file_name
 from pipeline.schema import dataset_meta, table, wareki
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "site" / "templates"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pipeline.out.json_text import indented_json
+from pipeline.export.json_text import indented_json
 
 
 def project_files(

@@ -1,4 +1,4 @@
-"""Out stage: the year's release files staged, with the frictionless check."""
+"""Export stage: the year's release files staged, with the frictionless check."""
 
 import dagster as dg
 
@@ -6,7 +6,7 @@ from pipeline.assembly import stage_year_data, year_release_files
 from pipeline.assets.common import ProjectPaths, operator_failure
 from pipeline.core.corrections import confirmed_project_count
 from pipeline.core.year import CoreYear
-from pipeline.out.package import frictionless_errors, validate_package
+from pipeline.export.package import frictionless_errors, validate_package
 from pipeline.raw import RawYear, build_digest, check_project_count
 from pipeline.schema import table
 
@@ -22,7 +22,7 @@ CHECKS = [
 
 
 def release_files_asset(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    @dg.asset(partitions_def=partitions, group_name="out", check_specs=CHECKS)
+    @dg.asset(partitions_def=partitions, group_name="export", check_specs=CHECKS)
     def release_files(
         context: dg.AssetExecutionContext, paths: ProjectPaths, raw_list: RawYear, core_projects: CoreYear
     ):

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from pipeline import columns as col
 from pipeline.core.cell_types import CATEGORIES, Status
 from pipeline.core.records import ProjectRecord
+from pipeline.export.tables import csv_bytes
 from pipeline.ingest.template import SHEET, TEMPLATE_COLUMNS
-from pipeline.out.tables import csv_bytes
 from pipeline.paths import CACHE_DIR
 from pipeline.release import replace_file
 from pipeline.schema import load_fields

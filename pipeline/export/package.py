@@ -14,7 +14,7 @@ import pandas as pd
 from frictionless import Package
 
 from pipeline import layout
-from pipeline.out.json_text import indented_json
+from pipeline.export.json_text import indented_json
 from pipeline.schema import dataset_meta, join_lines, per_year_tables
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"

@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.core.records import CITY_CODE, CITY_NAME
+from pipeline.export.package import dictionary_file_name, sha256_hex
+from pipeline.export.review import review_file_name
+from pipeline.export.tables import typed_frame
 from pipeline.layout import Layout
-from pipeline.out.package import dictionary_file_name, sha256_hex
-from pipeline.out.review import review_file_name
-from pipeline.out.tables import typed_frame
 from pipeline.schema import dataset_meta
 
 
