@@ -85,8 +85,9 @@ def _source_date(date: str):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def build_year_site(release_dir: Path, fiscal_year: int, work: Path) -> Path:
-    """Generate the pages and run `mkdocs build --strict`; any MkDocs warning stops the build."""
+def build_year_site(release_dir: Path, fiscal_year: int, work: Path, keep_blocks_out: bool = True) -> Path:
+    """Generate the pages and run `mkdocs build --strict`; any MkDocs warning stops the build. ``keep_blocks_out``
+    keeps raw HTML out of Python-Markdown (pipeline/website/blocks.py); the site is the same without it."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -105,7 +106,9 @@ def build_year_site(release_dir: Path, fiscal_year: int, work: Path) -> Path:
     logger.addHandler(collector)
     try:
         config = load_config(str(config_file), strict=True)
-        config.plugins["pipeline-year-pages"] = YearPages(year_site_pages(release, release_dir), SITE_SOURCE / "assets")
+        config.plugins["pipeline-year-pages"] = YearPages(
+            year_site_pages(release, release_dir), SITE_SOURCE / "assets", keep_blocks_out
+        )
         with _source_date(release.package["modified"]):
             build(config)
     except (Abort, ConfigurationError) as exc:

@@ -1,15 +1,18 @@
 """The MkDocs plugin through which the pipeline hands a year's pages to MkDocs (pipeline/website/build.py adds it
 to the loaded configuration; it is not listed in site/mkdocs.yml). It uses MkDocs' public plugin events and
-attributes only: generated files (``File.generated``) and the page's metadata (``Page.meta``)."""
+attributes only: generated files (``File.generated``), the page's metadata (``Page.meta``) and its rendered HTML
+(``on_page_content``)."""
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from pipeline.website.blocks import restore_blocks, split_blocks
 from pipeline.website.pages import YearPage
 
 
@@ -20,15 +23,25 @@ class YearPages(BasePlugin):
     A page's title is set as its metadata ``title`` (what front matter would set, and what the theme prints in
     <title>, its header and its h1), HTML-escaped, because the theme's templates print it without escaping.
     Setting it here rather than writing front matter keeps source text out of YAML and Markdown altogether: a
-    project name with a line break or a control character cannot end the front matter and turn into Markdown."""
+    project name with a line break or a control character cannot end the front matter and turn into Markdown.
 
-    def __init__(self, pages: dict[str, YearPage], assets: Path) -> None:
+    With ``keep_blocks_out`` (the default), each page's self-contained raw HTML blocks are kept out of
+    Python-Markdown, which would only re-parse them to pass them through, and put back in ``on_page_content``
+    (pipeline/website/blocks.py): the same site, built faster."""
+
+    def __init__(self, pages: dict[str, YearPage], assets: Path, keep_blocks_out: bool = True) -> None:
         super().__init__()
         self.pages = pages
         self.assets = assets
+        self.markdown: dict[str, str] = {}
+        self.blocks: dict[str, list[str]] = {}
+        for path, page in pages.items():
+            self.markdown[path], self.blocks[path] = (
+                split_blocks(page.markdown) if keep_blocks_out else (page.markdown, [])
+            )
 
     def on_files(self, files: Files, config) -> Files:
-        generated = {path: File.generated(config, path, content=page.markdown) for path, page in self.pages.items()}
+        generated = {path: File.generated(config, path, content=self.markdown[path]) for path in self.pages}
         for path in (p for p in self.assets.rglob("*") if p.is_file()):
             uri = f"{self.assets.name}/{path.relative_to(self.assets).as_posix()}"
             generated[uri] = File.generated(config, uri, abs_src_path=str(path))
@@ -41,6 +54,12 @@ class YearPages(BasePlugin):
         if own is not None and own.title:
             page.meta["title"] = html.escape(own.title, quote=True)
         return markdown
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        try:
+            return restore_blocks(html, self.blocks.get(page.file.src_uri, []))
+        except ValueError as exc:
+            raise PluginError(f"{page.file.src_uri}: {exc}") from None
 
 
 def walk_order(uri: str) -> tuple:
