@@ -1,9 +1,8 @@
-"""相模原市ICT総合戦略 事業一覧: from the city's PDF-extracted list to open data and a public site."""
+"""相模原市ICT総合戦略 事業一覧: from the city's PDF list to open data and a public site."""
 
 import os
 
-# numpy's OpenBLAS starts a worker thread per extra CPU when numpy is imported, and each busy-waits for about
-# 0.1 CPU-second before it sleeps. The pipeline does no linear algebra, and on a two-CPU machine that thread
-# takes the CPU from the other year being built (about 0.15 of a FY2022 publish's 3 CPU-seconds,
-# docs/performance.md). Set before pandas is imported; a value set by the user stays.
+# numpy's OpenBLAS starts a worker thread per extra CPU when numpy is imported, and each busy-waits a while
+# before it sleeps. The pipeline does no linear algebra, and on a two-CPU machine that thread takes the CPU from
+# the other year being built. Set before pandas is imported; a value set by the user stays.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

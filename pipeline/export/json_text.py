@@ -1,7 +1,7 @@
 """Indented JSON text, the same as ``json.dumps(value, ensure_ascii=False, indent=n)``, written faster.
 
-With an indent, the standard library encodes in pure Python, one generator step per value: a 500-project year's
-per-project downloads took about 0.15 s of CPU that way. Here the strings still go through the standard library's
+With an indent, the standard library encodes in pure Python, one generator step per value, which is slow for a
+large year's per-project downloads. Here the strings still go through the standard library's
 C escaping, and everything else is joined in one pass. Anything this writer does not know (a value that is not
 plain JSON data, a key that is not a string, a reference cycle) is left to ``json.dumps`` itself, so the text is
 always the standard library's; tests/test_json_text.py compares the two.

@@ -194,9 +194,9 @@ def review_file_name(fiscal_year: int) -> str:
 
 
 UI_REPORT_LIMIT = 200_000
-"""Characters of the review report the Dagster UI shows (core_projects' metadata): about twice FY2022's whole
-report. Dagster stores metadata in its event log, twice; a list of 500 projects made a 1.4-million-character
-report, 5 MB of stored event per run and a quarter of a second of the run's time, too long to read there anyway."""
+"""Characters of the review report the Dagster UI shows (core_projects' metadata): more than a year of the
+city's size needs. Dagster stores metadata in its event log, twice; a list of hundreds of projects makes a report
+of more than a million characters, megabytes of stored event per run, too long to read there anyway."""
 
 
 def report_for_ui(report: str, fiscal_year: int, limit: int = UI_REPORT_LIMIT) -> str:

@@ -143,8 +143,8 @@ def template_xlsx(records: Iterable[ProjectRecord] = ()) -> bytes:
 def empty_template_xlsx() -> bytes:
     """The empty XLSX template, as ``template_xlsx()`` makes it. It depends on the code alone, so it is kept in
     .cache/template/ under the code's digest (pipeline.raw.code_digest: pipeline, schemas, site, locked
-    versions) and made again only when that changes: making it, openpyxl's import included, was about 5% of a
-    FY2022 publish. A read-only installation makes it every time."""
+    versions) and made again only when that changes: making it, openpyxl's import included, is a noticeable
+    share of a small year's publish. A read-only installation makes it every time."""
     from pipeline.raw import code_digest
 
     cached = TEMPLATE_CACHE / f"{code_digest()}.xlsx"
