@@ -10,6 +10,7 @@ import ctypes
 import ctypes.util
 import gc
 import io
+import logging
 import multiprocessing
 import os
 import shutil
@@ -191,6 +192,10 @@ def _worker_start(collector_enabled: bool, command: int) -> None:
     os.setpgid(0, 0)
     _end_with(command)
     interrupts.watch(worker=True)
+    # During a run Dagster turns a stop signal into an exception raised wherever the worker is; when that is
+    # inside SQLAlchemy's closing of a connection, SQLAlchemy logs it with its traceback, and with no handler
+    # configured Python prints that on the operator's terminal. The stop itself is reported by the command.
+    logging.getLogger("sqlalchemy").addHandler(logging.NullHandler())
 
 
 _PR_SET_PDEATHSIG = 1
