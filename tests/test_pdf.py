@@ -119,6 +119,9 @@ def test_without_vertical_rules_the_header_positions_are_hints_and_disagreements
         ("bad_encrypted.pdf", "暗号化（パスワード保護）", "encrypted (password protected)"),
         ("bad_scanned.pdf", "文字認識（OCR）はここでは行いません", "OCR is not done here"),
         ("bad_no_table.pdf", "事業一覧の表が見つかりません", "No project table found"),
+        # Without vertical rules, a project whose number is missing mid-page: its cells are neither dropped nor
+        # given to the project above.
+        ("bad_row_without_number.pdf", "事業番号のない行です", "a row without a project number"),
     ],
 )
 def test_a_pdf_that_is_not_a_readable_list_is_refused_clearly(name, ja, en):

@@ -41,7 +41,16 @@ from pipeline.ingest.pdf_header import (
     lines_with_chars,
     pdf_error,
 )
-from pipeline.ingest.pdf_text import Line, PageChars, Part, joined_text, keeps_kinsoku, read_lines, split_status
+from pipeline.ingest.pdf_text import (
+    Line,
+    PageChars,
+    Part,
+    group_lines,
+    joined_text,
+    keeps_kinsoku,
+    read_lines,
+    split_status,
+)
 from pipeline.ingest.source import Cell, DroppedCell, SourceRow, SourceTable, check_cell_text, check_row
 
 _NUMBER = re.compile(r"\d{1,4}")
@@ -171,26 +180,9 @@ def _read_ruled_page(page, number: int, base: int, table, file: str, this_year, 
     for r, row in enumerate(table.rows[first_data:], start=first_data + 1):
         number_box = row.cells[0]
         number_text = nfkc(_cell_text(chars, number_box)).strip() if number_box else ""
-        if number_text:
-            if not _NUMBER.fullmatch(number_text):
-                raise SourceFormatError(
-                    f"{number}ページ目の表の{r}行目: 事業番号の欄が数字ではありません（「{number_text[:20]}」）。",
-                    f"Page {number}, table row {r}: the number cell is not a number ({number_text[:20]!r}).",
-                    file=file,
-                    line=r,
-                )
-            current = _Row(number_text, number, base + r)
-            rows.append(current)
-        elif rows and r == first_data + 1:
-            current = rows[-1]  # the row continues from the foot of the previous page
-        else:
-            if any(b is not None and _cell_text(chars, b).strip() for b in row.cells):
-                raise SourceFormatError(
-                    f"{number}ページ目の表の{r}行目: 事業番号のない行です（前のページからの続きでもありません）。",
-                    f"Page {number}, table row {r}: a row without a project number that continues no row.",
-                    file=file,
-                    line=r,
-                )
+        has_text = any(b is not None and _cell_text(chars, b).strip() for b in row.cells)
+        current = _project_row(rows, number_text, has_text, r == first_data + 1, number, r, base, file)
+        if current is None:
             continue
         for k, box in enumerate(row.cells):
             if box is None:
@@ -204,6 +196,34 @@ def _read_ruled_page(page, number: int, base: int, table, file: str, this_year, 
     return year, len(table.rows), [b for row in table.rows for b in row.cells if b is not None]
 
 
+def _project_row(
+    rows: list[_Row], number_text: str, has_text: bool, first: bool, page: int, r: int, base: int, file: str
+) -> _Row | None:
+    """The project a table row's cells belong to: a new one when its number cell holds a number; the previous
+    page's last one when the row is the page's first and has no number (a row continued across the page break);
+    None for an empty row. Text in any other row without a number stops the run rather than being lost."""
+    if number_text:
+        if not _NUMBER.fullmatch(number_text):
+            raise SourceFormatError(
+                f"{page}ページ目の表の{r}行目: 事業番号の欄が数字ではありません（「{number_text[:20]}」）。",
+                f"Page {page}, table row {r}: the number cell is not a number ({number_text[:20]!r}).",
+                file=file,
+                line=r,
+            )
+        rows.append(_Row(number_text, page, base + r))
+        return rows[-1]
+    if not has_text:
+        return None
+    if rows and first:
+        return rows[-1]
+    raise SourceFormatError(
+        f"{page}ページ目の表の{r}行目: 事業番号のない行です（前のページからの続きでもありません）。",
+        f"Page {page}, table row {r}: a row without a project number that continues no row.",
+        file=file,
+        line=r,
+    )
+
+
 def _outside(page, boxes, number: int, base: int) -> list[DroppedCell]:
     """The page's text outside every cell of the table (the title, a page number, a note): kept as dropped
     cells with their reason, so that no character of the page goes unaccounted for."""
@@ -215,16 +235,9 @@ def _outside(page, boxes, number: int, base: int) -> list[DroppedCell]:
     def inside(c) -> bool:
         return left <= c["x0"] < right and top <= (c["top"] + c["bottom"]) / 2 <= bottom
 
-    rest = [c for c in page.chars if not inside(c) and not c["text"].isspace()]
-    lines: list[list[dict]] = []
-    for c in sorted(rest, key=lambda c: (round(c["top"]), c["x0"])):
-        if lines and abs(lines[-1][0]["top"] - c["top"]) < c["size"] / 2:
-            lines[-1].append(c)
-        else:
-            lines.append([c])
+    lines = group_lines([c for c in page.chars if not inside(c) and not c["text"].isspace()])
     dropped = []
     for i, chars in enumerate(lines, start=1):
-        chars.sort(key=lambda c: c["x0"])
         text = "".join(c["text"] for c in chars)
         box = (chars[0]["x0"], min(c["top"] for c in chars), chars[-1]["x1"], max(c["bottom"] for c in chars))
         reason = "ページの表題" if "事業一覧" in text else "表の外の文字（ページ番号や注記）"
@@ -274,19 +287,8 @@ def _read_unruled_page(page, number: int, base: int, file: str, this_year, rows:
         boxes = _column_boxes(starts, right, top, bottom)
         texts = [read_lines(chars, box) for box in boxes]
         number_text = nfkc(joined_text(texts[0])).strip() if texts[0] else ""
-        if number_text:
-            if not _NUMBER.fullmatch(number_text):
-                raise SourceFormatError(
-                    f"{number}ページ目の表の{r}行目: 事業番号の欄が数字ではありません（「{number_text[:20]}」）。",
-                    f"Page {number}, table row {r}: the number cell is not a number ({number_text[:20]!r}).",
-                    file=file,
-                    line=r,
-                )
-            current = _Row(number_text, number, base + r)
-            rows.append(current)
-        elif rows and r == first_data + 1 and any(texts):
-            current = rows[-1]
-        else:
+        current = _project_row(rows, number_text, any(texts), r == first_data + 1, number, r, base, file)
+        if current is None:
             continue
         for k, (box, lines) in enumerate(zip(boxes, texts, strict=True)):
             if lines:
@@ -393,20 +395,21 @@ def _table(rows: list[_Row], dropped: list[DroppedCell], file: str, year: int, p
     source_rows, columns, hints = [], {}, {}
     kinsoku = keeps_kinsoku([part for row in rows for part in row.parts])
     for row in rows:
-        # A cell split across a page break: its parts (same column index) joined in page order.
-        merged: dict[int, Part] = {}
+        # A cell split across a page break: its parts joined in page order. Parts are matched by the column the
+        # header gives them (each page's table is read on its own, so a column's position may differ between
+        # pages), by position only where the header gives none (a merged cell).
+        merged: dict[tuple, Part] = {}
         for part in row.parts:
-            if part.index in merged:
-                first = merged[part.index]
+            key = part.columns or ("position", part.index)
+            if key in merged:
+                first = merged[key]
                 last = first.lines[-1]
                 lines = [*first.lines[:-1], Line(last.text, 0.0, last.lead), *part.lines]
-                merged[part.index] = Part(
-                    first.page, first.row, first.index, first.box, lines, first.columns, first.certain
-                )
+                merged[key] = Part(first.page, first.row, first.index, first.box, lines, first.columns, first.certain)
             else:
-                merged[part.index] = part
+                merged[key] = part
         cells: list[Cell] = []
-        for part in (merged[k] for k in sorted(merged)):
+        for part in sorted(merged.values(), key=lambda p: p.index):
             pieces = (
                 split_status(part, kinsoku)
                 if len(part.columns) == 2

@@ -12,6 +12,7 @@ import re
 from pipeline import columns as col
 from pipeline.core.normalise import nfkc
 from pipeline.errors import SourceFormatError
+from pipeline.ingest.pdf_text import group_lines
 
 REIWA = re.compile(r"令和\s*(\d+)\s*年度")
 
@@ -90,17 +91,10 @@ def first_data_row(texts: list[list[str]]) -> int:
 
 
 def lines_with_chars(page, box) -> list[tuple[str, list[dict]]]:
+    """The lines inside ``box`` (a band of the page), each as its text and its characters."""
     x0, top, x1, bottom = box
-    chars = [c for c in page.band(top, bottom) if x0 <= c["x0"] <= x1]
-    rows: list[list[dict]] = []
-    for c in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
-        if rows and abs(rows[-1][0]["top"] - c["top"]) < c["size"] / 2:
-            rows[-1].append(c)
-        else:
-            rows.append([c])
-    return [
-        ("".join(c["text"] for c in sorted(r, key=lambda c: c["x0"])), sorted(r, key=lambda c: c["x0"])) for r in rows
-    ]
+    lines = group_lines([c for c in page.band(top, bottom) if x0 <= c["x0"] <= x1])
+    return [("".join(c["text"] for c in line), line) for line in lines]
 
 
 def segments(lines) -> list[tuple[str, float, float]]:

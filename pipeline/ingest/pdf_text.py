@@ -52,23 +52,30 @@ def _middle(c: dict) -> float:
     return (c["top"] + c["bottom"]) / 2
 
 
+def group_lines(chars: list[dict]) -> list[list[dict]]:
+    """Characters grouped into printed lines, top to bottom, each line's characters left to right: a character
+    is on a line when its top is within half its size of the line's first character's."""
+    lines: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
+        if lines and abs(lines[-1][0]["top"] - c["top"]) < c["size"] / 2:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+    return lines
+
+
 def read_lines(page: PageChars, box) -> list[Line]:
     """The text lines inside ``box``, top to bottom."""
     x0, top, x1, bottom = box
     # A character belongs to the cell its left edge is in: a space that hangs past the cell's right edge at a
     # line's end (as word processors let it) still belongs to its line.
-    chars = [c for c in page.band(top, bottom) if x0 <= c["x0"] < x1]
-    rows: list[list[dict]] = []
-    for c in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
-        if rows and abs(rows[-1][0]["top"] - c["top"]) < c["size"] / 2:
-            rows[-1].append(c)
-        else:
-            rows.append([c])
+    rows = group_lines([c for c in page.band(top, bottom) if x0 <= c["x0"] < x1])
     # The cell's inner right edge: its right edge less the padding the layout keeps on the left.
     inner = x1 - max(0.0, min((min(c["x0"] for c in r) - x0 for r in rows), default=0.0))
     lines = []
     for chars_of_line in rows:
-        chars_of_line.sort(key=lambda c: c["x0"])
         text = ""
         for a, b in pairwise([None, *chars_of_line]):
             if a is not None and not text.endswith(" ") and _is_space(a, b):
